@@ -1,0 +1,284 @@
+"""Read CloudTrail events from any file format CloudTrail, CloudWatch or the AWS CLI produce.
+
+Formats, told apart by content, gzipped or not:
+- CloudTrail log files: `{"Records": [...]}`;
+- NDJSON: one event per line;
+- `aws logs filter-log-events` / `get-log-events` output: `{"events": [{"message": "<event JSON>"}]}`;
+- `aws cloudtrail lookup-events` output: `{"Events": [{"CloudTrailEvent": "<event JSON>"}]}`;
+- a JSON array of events, or a single event object.
+Digest files and JSON that is not CloudTrail are skipped whole and counted.
+
+Bad input never loses the good records around it: each bad record is counted, and the first problem of a
+file is described in one line with where it is (`invalid JSON at line 7`).
+
+`@timestamp` is `eventTime`. An event without a usable `eventTime` (real corpora have `"..."`,
+`"redacted"`, or none at all) still loads, with the first of: its own `@timestamp` field (Logstash exports
+carry one), the delivery time in its CloudTrail file name, or 0 (1970-01-01T00:00:00Z). Such events stay
+queryable; a time range that starts after 1970 leaves the last kind out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from trailtui.events.layout import STDIN, LayoutHints, expand_paths, is_digest, layout_hints
+from trailtui.events.model import Event
+from trailtui.events.timestamps import parse_event_time
+
+_EVENT_KEYS = ("eventVersion", "eventName", "eventSource", "eventTime")
+_LONE_SURROGATE = re.compile("[\udc80-\udcff]")
+_NEXT_RECORD = re.compile(r"\}\s*,\s*(\{)")
+
+
+@dataclass(slots=True)
+class FileReading:
+    """What one input file gave: its events, and what was wrong with it."""
+
+    path: str
+    events: list[Event] = field(default_factory=list)
+    skipped_records: int = 0
+    first_problem: str | None = None
+    skipped_file_reason: str | None = None
+    byte_size: int = 0
+
+    def skip_record(self, problem: str) -> None:
+        self.skipped_records += 1
+        if self.first_problem is None:
+            self.first_problem = problem
+
+    def problem_line(self) -> str | None:
+        """One line for stderr describing what was skipped here, or None when the file was clean."""
+        if self.skipped_file_reason is not None:
+            return f"{self.path}: skipped: {self.skipped_file_reason}"
+        if self.skipped_records:
+            plural = "record" if self.skipped_records == 1 else "records"
+            return f"{self.path}: {self.skipped_records} {plural} skipped: {self.first_problem}"
+        if self.first_problem is not None:
+            return f"{self.path}: {self.first_problem}"
+        return None
+
+
+def read_paths(paths: Iterable[str], stdin: Any = None) -> Iterator[FileReading]:
+    """Every file under the given paths (directories walked in order, `-` for stdin), read one by one."""
+    for path in expand_paths(paths):
+        yield read_path(path, stdin)
+
+
+def read_path(path: str, stdin: Any = None) -> FileReading:
+    """Read one file (or stdin for `-`); never raises for bad or unreadable input."""
+    if is_digest(path):
+        return FileReading(path, skipped_file_reason="CloudTrail digest file")
+    try:
+        data = _read_raw(path, stdin)
+    except OSError as error:
+        return FileReading(path, skipped_file_reason=f"cannot read: {error.strerror or error}")
+    return read_bytes(path, data)
+
+
+def _read_raw(path: str, stdin: Any) -> bytes:
+    if path == STDIN:
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        return bytes(stream.read())
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def read_bytes(path: str, data: bytes) -> FileReading:
+    """Events from the bytes of one file, whatever its format."""
+    reading = FileReading(path, byte_size=len(data))
+    content = _decompress(data, reading)
+    body = content.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not body:
+        if reading.skipped_file_reason is None:
+            reading.skipped_file_reason = "empty file" if not data else "no events in file"
+        return reading
+    if body[:1] not in (b"{", b"["):
+        reading.skipped_file_reason = "not CloudTrail (not JSON)"
+        return reading
+    _parse_content(body, reading, layout_hints(path))
+    return reading
+
+
+def _decompress(data: bytes, reading: FileReading) -> bytes:
+    """Gunzip when the data is gzip; a truncated or corrupt stream keeps what decompressed cleanly."""
+    if data[:2] != b"\x1f\x8b":
+        return data
+    pieces: list[bytes] = []
+    remaining = data
+    while remaining[:2] == b"\x1f\x8b":
+        inflater = zlib.decompressobj(31)
+        try:
+            pieces.append(inflater.decompress(remaining))
+        except zlib.error as error:
+            reading.first_problem = f"corrupt gzip data ({error})"
+            break
+        if not inflater.eof:
+            reading.first_problem = "truncated gzip data"
+            break
+        remaining = inflater.unused_data
+    content = b"".join(pieces)
+    if not content and reading.first_problem is not None:
+        reading.skipped_file_reason = reading.first_problem
+    return content
+
+
+def _parse_content(body: bytes, reading: FileReading, hints: LayoutHints) -> None:
+    try:
+        document = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        document = None
+    if document is None:
+        if _looks_like_ndjson(body):
+            _read_ndjson(body, reading, hints)
+        else:
+            _read_damaged_document(body, reading, hints)
+        return
+    if isinstance(document, list):
+        _add_records(document, reading, hints)
+    elif isinstance(document, dict):
+        _read_document(document, reading, hints)
+
+
+def _looks_like_ndjson(body: bytes) -> bool:
+    first_line = body.split(b"\n", 1)[0].strip()
+    try:
+        return isinstance(orjson.loads(first_line), dict)
+    except orjson.JSONDecodeError:
+        return False
+
+
+def _read_document(document: dict[str, Any], reading: FileReading, hints: LayoutHints) -> None:
+    if "Records" in document:
+        records = document["Records"]
+        if isinstance(records, list):
+            _add_records(records, reading, hints)
+        else:
+            reading.skipped_file_reason = "not CloudTrail (Records is not a list)"
+    elif isinstance(document.get("events"), list):
+        _add_messages(document["events"], "message", reading, hints)
+    elif isinstance(document.get("Events"), list):
+        _add_messages(document["Events"], "CloudTrailEvent", reading, hints)
+    elif "digestStartTime" in document:
+        reading.skipped_file_reason = "CloudTrail digest file"
+    elif any(key in document for key in _EVENT_KEYS):
+        _add_records([document], reading, hints)
+    else:
+        reading.skipped_file_reason = "not CloudTrail (no Records, events or Events)"
+
+
+def _add_records(records: list[Any], reading: FileReading, hints: LayoutHints) -> None:
+    for position, record in enumerate(records):
+        if isinstance(record, dict):
+            reading.events.append(make_event(record, reading.path, len(reading.events), hints))
+        else:
+            reading.skip_record(f"record {position + 1} is not a JSON object")
+
+
+def _add_messages(entries: list[Any], message_key: str, reading: FileReading, hints: LayoutHints) -> None:
+    """Exports that carry each event as JSON text: the text is kept exactly as `@message`."""
+    for position, entry in enumerate(entries):
+        message = entry.get(message_key) if isinstance(entry, dict) else None
+        record = _parse_message(message)
+        if record is None:
+            reading.skip_record(f"entry {position + 1} has no event JSON in {message_key!r}")
+            continue
+        event = make_event(record, reading.path, len(reading.events), hints, message=message)
+        reading.events.append(event)
+
+
+def _parse_message(message: Any) -> dict[str, Any] | None:
+    if not isinstance(message, str):
+        return None
+    try:
+        record = orjson.loads(message)
+    except orjson.JSONDecodeError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _read_ndjson(body: bytes, reading: FileReading, hints: LayoutHints) -> None:
+    for line_number, line in enumerate(body.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError as error:
+            reading.skip_record(f"{_json_problem(error)} at line {line_number}")
+            continue
+        if isinstance(record, dict):
+            reading.events.append(make_event(record, reading.path, len(reading.events), hints))
+        else:
+            reading.skip_record(f"line {line_number} is not a JSON object")
+
+
+def _read_damaged_document(body: bytes, reading: FileReading, hints: LayoutHints) -> None:
+    """A `{"Records": [...]}` file that does not parse whole: salvage every record that parses alone."""
+    text = body.decode("utf-8", "surrogateescape")
+    opening = re.search(r'"Records"\s*:\s*\[', text)
+    if opening is None:
+        reading.skipped_file_reason = "not CloudTrail (invalid JSON, no Records)"
+        return
+    decoder = json.JSONDecoder()
+    position = opening.end()
+    while True:
+        position = _skip_separators(text, position)
+        if position >= len(text) or text[position] == "]":
+            return
+        try:
+            record, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError:
+            reading.skip_record(f"invalid JSON at line {_line_of(text, position)}")
+            resume = _NEXT_RECORD.search(text, position)
+            if resume is None:
+                return
+            position = resume.start(1)
+            continue
+        _add_salvaged(record, text[position:end], reading, hints, _line_of(text, position))
+        position = end
+
+
+def _add_salvaged(record: Any, source: str, reading: FileReading, hints: LayoutHints, line: int) -> None:
+    if _LONE_SURROGATE.search(source):
+        reading.skip_record(f"invalid UTF-8 at line {line}")
+    elif isinstance(record, dict) and any(key in record for key in _EVENT_KEYS):
+        reading.events.append(make_event(record, reading.path, len(reading.events), hints))
+    else:
+        reading.skip_record(f"record at line {line} is not a CloudTrail event")
+
+
+def _skip_separators(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n,":
+        position += 1
+    return position
+
+
+def _line_of(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def _json_problem(error: orjson.JSONDecodeError) -> str:
+    return "invalid UTF-8" if "utf-8" in str(error).lower() else "invalid JSON"
+
+
+def make_event(
+    record: dict[str, Any], source: str, ordinal: int, hints: LayoutHints, message: str | None = None
+) -> Event:
+    """An Event with CloudWatch's system fields for one CloudTrail record (see the module doc for time)."""
+    timestamp_ms = parse_event_time(record.get("eventTime"))
+    if timestamp_ms is None:
+        timestamp_ms = parse_event_time(record.get("@timestamp")) or hints.delivered_ms or 0
+    account = hints.account or _text(record.get("recipientAccountId")) or "unknown"
+    region = _text(record.get("awsRegion")) or hints.region or "unknown"
+    return Event(record, timestamp_ms, source, ordinal, account, region, message)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
