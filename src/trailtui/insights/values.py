@@ -23,6 +23,7 @@ Decisions on points the AWS documentation leaves open (spec §8 and §12):
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -177,10 +178,32 @@ def to_number(value: Any) -> int | float | None:
         return value
     if isinstance(value, str):
         if INTEGER_TEXT.fullmatch(value):
-            return int(value)
+            return _parse_integer(value)
         if DECIMAL_TEXT.fullmatch(value):
             return float(value)
     return None
+
+
+def _parse_integer(text: str) -> int | float:
+    """An int, or a float for integers longer than Python's int-parsing digit limit."""
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
+def truthy(value: Any) -> bool:
+    """Whether a value counts as true for `filter`, `if` and `case`.
+
+    Missing, maps and lists are false; booleans are themselves; numbers and numeric strings are true
+    when non-zero; the string `true` (any case) is true and every other string false.
+    """
+    if value is None or isinstance(value, dict | list):
+        return False
+    if _is_boolean_word(value):
+        return bool(value.lower() == "true")
+    number = to_number(value)
+    return number is not None and number != 0
 
 
 def to_text(value: Any) -> str | None:
@@ -273,8 +296,16 @@ def render(value: Any) -> str | None:
     if isinstance(value, float):
         return render_float(value)
     if isinstance(value, dict | list):
-        return orjson.dumps(value, default=str).decode()
+        return json_text(value)
     return str(value)
+
+
+def json_text(value: Any) -> str:
+    """Compact JSON text of a map, list or scalar (integers beyond 64 bits included)."""
+    try:
+        return orjson.dumps(value, default=str).decode()
+    except TypeError:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def render_float(number: float) -> str:
