@@ -48,6 +48,7 @@ class FileReading:
     first_problem: str | None = None
     skipped_file_reason: str | None = None
     byte_size: int = 0
+    content_size: int = 0
 
     def skip_record(self, problem: str) -> None:
         self.skipped_records += 1
@@ -95,6 +96,7 @@ def read_bytes(path: str, data: bytes) -> FileReading:
     """Events from the bytes of one file, whatever its format."""
     reading = FileReading(path, byte_size=len(data))
     content = _decompress(data, reading)
+    reading.content_size = len(content)
     body = content.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not body:
         if reading.skipped_file_reason is None:

@@ -56,3 +56,30 @@ def format_timestamp(millis: int) -> str:
     """ISO 8601 in UTC with milliseconds, as trailtui shows times by default."""
     moment = datetime.fromtimestamp(millis / 1000, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis % 1000:03d}Z"
+
+
+_RELATIVE = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)")
+_RELATIVE_UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800_000}
+
+
+def parse_relative(text: str) -> int:
+    """Milliseconds in a relative duration such as `15m`, `2h`, `7d`; ValueError if it is not one."""
+    match = _RELATIVE.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"not a duration: {text!r} (expected a number and a unit: 15m, 2h, 7d)")
+    amount, unit = match.groups()
+    return int(float(amount) * _RELATIVE_UNIT_MS[unit])
+
+
+def parse_time_argument(text: str) -> int:
+    """Epoch milliseconds from ISO 8601 (with or without an offset; UTC when absent) or epoch seconds."""
+    stripped = text.strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", stripped):
+        return int(float(stripped) * 1000)
+    date_only = re.fullmatch(r"\d{4}-\d{2}-\d{2}", stripped)
+    millis = parse_event_time(f"{stripped}T00:00:00Z" if date_only else stripped)
+    if millis is None:
+        raise ValueError(
+            f"not a time: {text!r} (expected ISO 8601 such as 2026-01-05T10:00:00Z, or epoch seconds)"
+        )
+    return millis

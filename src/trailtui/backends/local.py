@@ -1,0 +1,174 @@
+"""The local backend: CloudTrail files on disk (or stdin), answered by trailtui's own engines.
+
+Queries follow StartQuery/GetQueryResults/StopQuery: each runs in a thread of its own (its scan in worker
+processes when the input is large), so callers poll, as they would poll CloudWatch, and never block.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from trailtui.backends.base import (
+    InputReport,
+    MalformedQuery,
+    NotFound,
+    QueryRequest,
+    QueryResults,
+    ScanProgress,
+)
+from trailtui.backends.local_scan import InputFile, QueryScan, list_input_files
+from trailtui.events.layout import STDIN
+from trailtui.events.model import Event, decode_ptr, flatten
+from trailtui.events.readers import read_path
+from trailtui.insights import executor
+from trailtui.insights.errors import MalformedQueryError
+from trailtui.insights.values import render
+
+
+@dataclass
+class LocalQuery:
+    """One query's life: running in its thread, then its final results."""
+
+    query_id: str
+    scan: QueryScan
+    request: QueryRequest
+    started: float = field(default_factory=time.monotonic)
+    results: QueryResults | None = None
+    failure: str | None = None
+    thread: threading.Thread | None = None
+
+
+class LocalBackend:
+    """Logs Insights and drill-down over local CloudTrail files."""
+
+    def __init__(self, paths: Sequence[str], stdin: Any = None) -> None:
+        self.paths = list(paths)
+        self.description = "local: " + (
+            ", ".join(self.paths) if len(self.paths) <= 2 else f"{len(self.paths)} paths"
+        )
+        self._stdin_reading = read_path(STDIN, stdin) if STDIN in self.paths else None
+        self._files: list[InputFile] | None = None
+        self._queries: dict[str, LocalQuery] = {}
+        self._ids = itertools.count(1)
+        self._report = InputReport()
+
+    def input_files(self) -> list[InputFile]:
+        if self._files is None:
+            self._files = list_input_files(self.paths)
+        return self._files
+
+    async def start_query(self, request: QueryRequest) -> str:
+        try:
+            compiled = executor.compile_query(request.query)
+        except MalformedQueryError as error:
+            raise MalformedQuery(
+                str(error), error.line, error.column, error.start_offset, error.end_offset
+            ) from error
+        files = await asyncio.to_thread(self.input_files)
+        scan = QueryScan(
+            request.query, compiled, files, self._stdin_reading, request.start_ms, request.end_ms
+        )
+        query = LocalQuery(f"local-{next(self._ids)}", scan, request)
+        query.thread = threading.Thread(target=self._run, args=(query,), daemon=True, name=query.query_id)
+        self._queries[query.query_id] = query
+        query.thread.start()
+        return query.query_id
+
+    def _run(self, query: LocalQuery) -> None:
+        scan = query.scan
+        try:
+            merged = scan.run()
+            status = "Cancelled" if scan.cancelled.is_set() else "Complete"
+            query.results = executor.finish(
+                scan.compiled,
+                merged,
+                limit=query.request.limit,
+                records_scanned=scan.records_scanned,
+                bytes_scanned=scan.bytes_scanned,
+                status=status,
+            )
+        except Exception as error:  # a worker crash must become a Failed query, never a dead thread
+            query.failure = f"{type(error).__name__}: {error}"
+        if not scan.cancelled.is_set():
+            self._report = scan.report
+
+    async def get_query_results(self, query_id: str) -> QueryResults:
+        query = self._query(query_id)
+        if query.failure is not None:
+            return self._status_only(query, "Failed")
+        if query.results is not None:
+            return query.results
+        return self._status_only(query, "Cancelled" if query.scan.cancelled.is_set() else "Running")
+
+    def _status_only(self, query: LocalQuery, status: str) -> QueryResults:
+        statistics = {
+            "recordsMatched": 0.0,
+            "recordsScanned": float(query.scan.records_scanned),
+            "bytesScanned": float(query.scan.bytes_scanned),
+        }
+        return {"queryLanguage": "CWLI", "status": status, "statistics": statistics, "results": []}
+
+    def query_failure(self, query_id: str) -> str | None:
+        return self._query(query_id).failure
+
+    async def stop_query(self, query_id: str) -> bool:
+        query = self._query(query_id)
+        running = query.results is None and query.failure is None
+        query.scan.cancelled.set()
+        return running
+
+    def query_progress(self, query_id: str) -> ScanProgress | None:
+        return self._query(query_id).scan.progress
+
+    def _query(self, query_id: str) -> LocalQuery:
+        query = self._queries.get(query_id)
+        if query is None:
+            raise NotFound(f"no query with id {query_id!r}")
+        return query
+
+    async def get_log_record(self, ptr: str) -> dict[str, str]:
+        event = await asyncio.to_thread(self.find_event, ptr)
+        return log_record(event)
+
+    def find_event(self, ptr: str) -> Event:
+        """The event an @ptr points to, read again from its file (or from stdin as read at start)."""
+        try:
+            source, ordinal = decode_ptr(ptr)
+        except ValueError as error:
+            raise NotFound(str(error)) from error
+        reading = self._stdin_reading if source == STDIN else read_path(source)
+        if reading is None or not 0 <= ordinal < len(reading.events):
+            raise NotFound(f"@ptr {ptr} points to record {ordinal} of {source}, which is not there")
+        return reading.events[ordinal]
+
+    def input_report(self) -> InputReport:
+        return self._report
+
+    async def close(self) -> None:
+        for query in self._queries.values():
+            query.scan.cancelled.set()
+        for query in self._queries.values():
+            if query.thread is not None:
+                await asyncio.to_thread(query.thread.join)
+
+
+def log_record(event: Event) -> dict[str, str]:
+    """GetLogRecord's logRecord for an event: system fields and every flattened leaf, as strings."""
+    record = {
+        "@timestamp": str(event.timestamp_ms),
+        "@ingestionTime": str(event.timestamp_ms),
+        "@logStream": event.log_stream,
+        "@log": event.log_group,
+        "@message": event.message,
+    }
+    for name, value in flatten(event.record).items():
+        text = render(value)
+        if text is not None:
+            record[name] = text
+    return record

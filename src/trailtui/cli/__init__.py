@@ -1,0 +1,46 @@
+"""`trailtui`: the console, and its scriptable sub-commands with output in the shapes of the AWS APIs.
+
+Exit codes: 0 success; 1 when no input could be read (or a query failed); 2 for a malformed query or bad
+arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from trailtui.cli import query_commands
+
+EXIT_OK = 0
+EXIT_NO_INPUT = 1
+EXIT_USAGE = 2
+
+COMMANDS = {
+    "query": query_commands.add_query_parser,
+    "event": query_commands.add_event_parser,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trailtui",
+        description="Investigate AWS CloudTrail activity the way CloudWatch does it, in a terminal.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add_parser in COMMANDS.values():
+        add_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    options = parser.parse_args(arguments)
+    if options.command is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return int(options.run(options))
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,131 @@
+"""`trailtui query` and `trailtui event`: Logs Insights over local files, and one event by its @ptr."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+from trailtui.backends.base import TERMINAL_STATUSES, Backend, MalformedQuery, NotFound, QueryRequest
+from trailtui.backends.local import LocalBackend
+from trailtui.cli import output
+from trailtui.cli.inputs import (
+    UsageError,
+    add_path_argument,
+    add_time_arguments,
+    fail,
+    input_paths,
+    print_input_report,
+    time_range,
+)
+from trailtui.cli.progress import ProgressLine
+
+POLL_INTERVAL_S = 0.1
+
+
+def add_query_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "query",
+        help="run a Logs Insights query",
+        description="Run a CloudWatch Logs Insights query over CloudTrail files, as CloudWatch would.",
+    )
+    parser.add_argument("query", nargs="?", help="the query text (omit with --query-file)")
+    add_path_argument(parser)
+    parser.add_argument("--query-file", metavar="F", help="read the query from a file")
+    add_time_arguments(parser)
+    parser.add_argument("--limit", type=int, metavar="N", help="at most N rows (1 to 100000; default 10000)")
+    parser.add_argument("--format", choices=output.FORMATS, default="table")
+    parser.set_defaults(run=run_query_command)
+
+
+def add_event_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "event",
+        help="print one event by its @ptr",
+        description="Print the event an @ptr points to, as its exact JSON text.",
+    )
+    parser.add_argument("ptr", help="an @ptr value from a query result")
+    add_path_argument(parser)
+    parser.set_defaults(run=run_event_command)
+
+
+def run_query_command(options: argparse.Namespace) -> int:
+    try:
+        query_text, paths = query_and_paths(options)
+        start_ms, end_ms = time_range(options)
+        if options.limit is not None and not 1 <= options.limit <= 100_000:
+            raise UsageError("--limit must be between 1 and 100000")
+    except UsageError as error:
+        fail(str(error))
+        return 2
+    backend = LocalBackend(input_paths(paths), stdin=sys.stdin.buffer if "-" in paths else None)
+    request = QueryRequest(query_text, start_ms, end_ms, options.limit)
+    try:
+        results = asyncio.run(run_to_completion(backend, request))
+    except MalformedQuery as error:
+        fail(f"malformed query: {error}")
+        return 2
+    report = backend.input_report()
+    print_input_report(report)
+    if results["status"] != "Complete":
+        fail(f"query {results['status'].lower()}")
+        return 1
+    if report.files_read == 0 and not results["results"]:
+        fail("no input could be read")
+        return 1
+    sys.stdout.write(render_results(results, options.format))
+    return 0
+
+
+def query_and_paths(options: argparse.Namespace) -> tuple[str, list[str]]:
+    """With --query-file every positional is a path; without it the first positional is the query."""
+    positionals = ([options.query] if options.query is not None else []) + options.paths
+    if options.query_file:
+        try:
+            with open(options.query_file, encoding="utf-8") as handle:
+                return handle.read(), positionals
+        except OSError as error:
+            raise UsageError(f"cannot read --query-file {options.query_file}: {error.strerror}") from error
+    if not positionals:
+        raise UsageError("no query given (pass QUERY or --query-file F)")
+    return positionals[0], positionals[1:]
+
+
+async def run_to_completion(backend: Backend, request: QueryRequest) -> dict[str, Any]:
+    """StartQuery, then poll GetQueryResults until the query ends, drawing progress on a terminal."""
+    progress = ProgressLine()
+    query_id = await backend.start_query(request)
+    try:
+        while True:
+            results = await backend.get_query_results(query_id)
+            if results["status"] in TERMINAL_STATUSES:
+                return results
+            progress.update(backend.query_progress(query_id))
+            await asyncio.sleep(POLL_INTERVAL_S)
+    finally:
+        progress.clear()
+        await backend.close()
+
+
+def render_results(results: dict[str, Any], format_name: str) -> str:
+    if format_name == "json":
+        return output.format_json(results) + "\n"
+    rows = output.rows_as_dicts(results)
+    if format_name == "csv":
+        return output.format_csv(rows)
+    if format_name == "ndjson":
+        return output.format_ndjson(rows)
+    return output.format_table(rows)
+
+
+def run_event_command(options: argparse.Namespace) -> int:
+    paths = options.paths
+    backend = LocalBackend(input_paths(paths), stdin=sys.stdin.buffer if "-" in paths else None)
+    try:
+        event = backend.find_event(options.ptr)
+    except NotFound as error:
+        fail(str(error))
+        return 1
+    sys.stdout.write(event.message + "\n")
+    return 0
