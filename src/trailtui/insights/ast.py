@@ -6,7 +6,8 @@ in equality, so a query parsed from printed text equals the original tree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import TypeAlias
 
 from trailtui.insights.errors import Span
@@ -15,35 +16,31 @@ from trailtui.insights.values import Duration
 NO_SPAN = Span(1, 1, 0, 0)
 
 
-def _span() -> Span:
-    return field(default=NO_SPAN, compare=False, repr=False)
-
-
 # --- expressions ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class String:
     value: str
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Number:
     value: int | float
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Boolean:
     value: bool
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class DurationLiteral:
     value: Duration
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +48,7 @@ class Regex:
     """A `/.../` literal; `pattern` is the text between the slashes with `\\/` already unescaped."""
 
     pattern: str
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +56,14 @@ class Field:
     """A field reference: a log field, a system `@` field, or a name defined earlier in the query."""
 
     name: str
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Star:
     """The `*` of `count(*)`."""
 
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +72,7 @@ class Call:
 
     name: str
     args: tuple[Expression, ...]
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -88,7 +85,7 @@ class Unary:
 
     operator: str
     operand: Expression
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +95,7 @@ class Binary:
     operator: str
     left: Expression
     right: Expression
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +105,7 @@ class Match:
     operand: Expression
     operator: str
     pattern: String | Regex
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
     @property
     def negated(self) -> bool:
@@ -122,7 +119,7 @@ class In:
     operand: Expression
     items: tuple[Expression, ...]
     negated: bool
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +128,7 @@ class Index:
 
     base: Expression
     index: Expression
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +137,24 @@ class Member:
 
     base: Expression
     key: str
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 Expression: TypeAlias = (
-    String | Number | Boolean | DurationLiteral | Regex | Field | Star | Call | Unary | Binary | Match | In
-    | Index | Member
+    String
+    | Number
+    | Boolean
+    | DurationLiteral
+    | Regex
+    | Field
+    | Star
+    | Call
+    | Unary
+    | Binary
+    | Match
+    | In
+    | Index
+    | Member
 )
 LITERAL_TYPES = (String, Number, Boolean, DurationLiteral, Regex)
 
@@ -187,8 +196,8 @@ class Item:
 
     expression: Expression
     alias: str | None = None
-    text: str = field(default="", compare=False, repr=False)
-    alias_span: Span = _span()
+    text: str = dataclasses.field(default="", compare=False, repr=False)
+    alias_span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -207,13 +216,13 @@ class Item:
 @dataclass(frozen=True, slots=True)
 class Fields:
     items: tuple[Item, ...]
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Display:
     fields: tuple[Field, ...]
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,14 +231,14 @@ class Filter:
 
     condition: Expression
     keyword: str = "filter"
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Stats:
     items: tuple[Item, ...]
     by: tuple[Item, ...] = ()
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,38 +256,41 @@ class SortKey:
 @dataclass(frozen=True, slots=True)
 class Sort:
     keys: tuple[SortKey, ...]
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Limit:
     count: int
     any: bool = False
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Parse:
-    """`parse [source] "glob" as a, b` or `parse [source] /regex/ [as a [multi]]`; source None = `@message`."""
+    """`parse [source] "glob" as a, b` or `parse [source] /regex/ [as a [multi]]`.
+
+    `source` None means `@message`.
+    """
 
     source: Field | None
     pattern: String | Regex
     aliases: tuple[str, ...] = ()
     multi: bool = False
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Dedup:
     fields: tuple[Field, ...]
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Unnest:
     field: Field
     into: str
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +298,7 @@ class Unmask:
     """`unmask [field]`: shows masked data in CloudWatch; local data is never masked, so it does nothing."""
 
     field: Field | None = None
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +310,7 @@ class UnsupportedCommand:
 
     name: str
     text: str
-    span: Span = _span()
+    span: Span = dataclasses.field(default=NO_SPAN, compare=False, repr=False)
 
 
 Command: TypeAlias = (

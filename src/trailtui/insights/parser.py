@@ -307,7 +307,9 @@ class Parser:
         else:
             negated = False
         if self.accept_word("like"):
-            return ast.Match(left, "not like" if negated else "like", self.match_pattern(), self.span_since(start))
+            return ast.Match(
+                left, "not like" if negated else "like", self.match_pattern(), self.span_since(start)
+            )
         if self.accept_word("in"):
             return ast.In(left, self.list_items(), negated, self.span_since(start))
         if self.accept_symbol("=~"):

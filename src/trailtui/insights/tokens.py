@@ -173,6 +173,9 @@ class _Scanner:
     def _error(self, start: int, end: int, message: str) -> MalformedQueryError:
         return MalformedQueryError(message, self.line, start - self.line_start + 1, start, end)
 
+    def _token_since(self, start: int, kind: TokenKind, value: Any) -> Token:
+        return Token(kind, self.text[start : self.position], value, self._span_from(start))
+
     def _advance_token(self, kind: TokenKind, length: int, value: Any) -> Token:
         start = self.position
         self.position += length
@@ -192,7 +195,9 @@ class _Scanner:
                 self.position += 2
             elif char == quote:
                 self.position += 1
-                return Token(TokenKind.STRING, text[start : self.position], "".join(pieces), self._span_from(start))
+                return Token(
+                    TokenKind.STRING, text[start : self.position], "".join(pieces), self._span_from(start)
+                )
             else:
                 if char == "\n":
                     raise self._error(start, start + 1, "unterminated string literal")
@@ -215,7 +220,9 @@ class _Scanner:
                 self.position += 2
             elif char == "/":
                 self.position += 1
-                return Token(TokenKind.REGEX, text[start : self.position], "".join(pieces), self._span_from(start))
+                return Token(
+                    TokenKind.REGEX, text[start : self.position], "".join(pieces), self._span_from(start)
+                )
             elif char == "\n":
                 break
             else:
