@@ -1,0 +1,164 @@
+"""A parsed pattern compiled once into closures: `FilterPattern.matches(event)` and friends.
+
+What each kind reads: JSON patterns walk `event.record` and never touch the message text; term, regex and
+space-delimited patterns read `event.message`; the empty pattern and `" "` read nothing.
+
+Decisions (spec §2, §9.1–9.3):
+- A term matches as a case-sensitive substring anywhere in the message (no word boundaries).
+- All plain terms must occur and no `-` term may occur. When any plain or `-` term is present, `?` terms
+  are ignored; when there are only `?` terms, at least one must occur.
+- `" "` alone means "match everything", including messages without a space; inside a longer pattern a
+  quoted space is an ordinary phrase.
+- A JSON pattern matches only messages that are JSON objects (`matches_message`); an `Event` always is one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from trailtui.metrics.patterns.json_matcher import compile_expression
+from trailtui.metrics.patterns.parser import parse_pattern
+from trailtui.metrics.patterns.printer import print_pattern
+from trailtui.metrics.patterns.regex import compile_regex
+from trailtui.metrics.patterns.space_delimited import compile_space_delimited
+from trailtui.metrics.patterns.syntax import (
+    EmptyPattern,
+    JsonPattern,
+    Pattern,
+    RegexPattern,
+    SpaceDelimitedPattern,
+    Term,
+    TermKind,
+    TermPattern,
+)
+
+if TYPE_CHECKING:
+    from trailtui.events.model import Event
+
+TextTest = Callable[[str], bool]
+
+
+class PatternKind(Enum):
+    EMPTY = "empty"
+    TERMS = "terms"
+    REGEX = "regex"
+    JSON = "json"
+    SPACE_DELIMITED = "space-delimited"
+
+
+class FilterPattern:
+    """A filter pattern ready to match events; build it with `FilterPattern.parse(text)`."""
+
+    __slots__ = ("_bind", "_record_test", "_text_test", "kind", "syntax")
+
+    def __init__(self, syntax: Pattern) -> None:
+        self.syntax = syntax
+        self.kind = _kind_of(syntax)
+        self._record_test: Callable[[dict[str, Any]], bool] | None = None
+        self._text_test: TextTest | None = None
+        self._bind: Callable[[str], dict[str, str] | None] | None = None
+        if isinstance(syntax, JsonPattern):
+            self._record_test = compile_expression(syntax.expression)
+        elif isinstance(syntax, SpaceDelimitedPattern):
+            self._bind = compile_space_delimited(syntax)
+        else:
+            self._text_test = _compile_text_test(syntax)
+
+    @classmethod
+    def parse(cls, text: str) -> FilterPattern:
+        """Parse and compile; PatternError when the text is malformed."""
+        return cls(parse_pattern(text))
+
+    @property
+    def text(self) -> str:
+        """The pattern in canonical form."""
+        return print_pattern(self.syntax)
+
+    def matches(self, event: Event) -> bool:
+        """Whether the event matches (JSON patterns read `event.record`, the others `event.message`)."""
+        if self._record_test is not None:
+            return self._record_test(event.record)
+        if self._text_test is not None:
+            return self._text_test(event.message)
+        if self._bind is not None:
+            return self._bind(event.message) is not None
+        return True
+
+    def matches_message(self, message: str) -> bool:
+        """Whether a raw log message matches (a JSON pattern parses it first)."""
+        return self.extracted_values(message) is not None
+
+    def fields(self, event: Event) -> dict[str, str] | None:
+        """The extracted values of a matching event (space-delimited patterns), `{}` for other kinds;
+        None when the event does not match."""
+        if self._bind is not None:
+            return self._bind(event.message)
+        return {} if self.matches(event) else None
+
+    def extracted_values(self, message: str) -> dict[str, str] | None:
+        """TestMetricFilter's `extractedValues` for a raw message, or None when it does not match."""
+        if self._bind is not None:
+            return self._bind(message)
+        if self._record_test is not None:
+            record = _json_object(message)
+            return {} if record is not None and self._record_test(record) else None
+        if self._text_test is not None:
+            return {} if self._text_test(message) else None
+        return {}
+
+    def __repr__(self) -> str:
+        return f"FilterPattern({self.text!r})"
+
+
+def _kind_of(syntax: Pattern) -> PatternKind:
+    match syntax:
+        case EmptyPattern():
+            return PatternKind.EMPTY
+        case TermPattern():
+            return PatternKind.TERMS
+        case RegexPattern():
+            return PatternKind.REGEX
+        case JsonPattern():
+            return PatternKind.JSON
+        case SpaceDelimitedPattern():
+            return PatternKind.SPACE_DELIMITED
+
+
+def _json_object(message: str) -> dict[str, Any] | None:
+    try:
+        parsed = orjson.loads(message)
+    except orjson.JSONDecodeError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _compile_text_test(syntax: Pattern) -> TextTest | None:
+    """The test over the message text, or None when the pattern matches everything."""
+    if isinstance(syntax, RegexPattern):
+        search = compile_regex(syntax.regex.source, 0).search
+        return lambda message: search(message) is not None
+    if isinstance(syntax, TermPattern) and not _is_match_all(syntax.terms):
+        return _terms_test(syntax.terms)
+    return None
+
+
+def _is_match_all(terms: tuple[Term, ...]) -> bool:
+    return terms == (Term(" ", quoted=True, kind=TermKind.REQUIRED),)
+
+
+def _terms_test(terms: tuple[Term, ...]) -> TextTest:
+    required = [term.text for term in terms if term.kind is TermKind.REQUIRED]
+    excluded = [term.text for term in terms if term.kind is TermKind.EXCLUDED]
+    optional = [term.text for term in terms if term.kind is TermKind.OPTIONAL]
+    if not required and not excluded:
+        return lambda message: any(term in message for term in optional)
+    if len(required) == 1 and not excluded:
+        only = required[0]
+        return lambda message: only in message
+    return lambda message: (
+        all(term in message for term in required) and not any(term in message for term in excluded)
+    )
