@@ -657,7 +657,7 @@ def _is_valid_ipv6(value: Any) -> bool:
     return isinstance(parse_ip(value), ipaddress.IPv6Address)
 
 
-def _is_ip_in_subnet(value: Any, cidr: Any, version: int | None = None) -> bool:
+def _in_subnet(value: Any, cidr: Any, version: int | None) -> bool:
     address = parse_ip(value)
     network = parse_network(cidr) if isinstance(cidr, str) else None
     if address is None or network is None or address.version != network.version:
@@ -665,12 +665,16 @@ def _is_ip_in_subnet(value: Any, cidr: Any, version: int | None = None) -> bool:
     return (version is None or address.version == version) and address in network
 
 
+def _is_ip_in_subnet(value: Any, cidr: Any) -> bool:
+    return _in_subnet(value, cidr, version=None)
+
+
 def _is_ipv4_in_subnet(value: Any, cidr: Any) -> bool:
-    return _is_ip_in_subnet(value, cidr, version=4)
+    return _in_subnet(value, cidr, version=4)
 
 
 def _is_ipv6_in_subnet(value: Any, cidr: Any) -> bool:
-    return _is_ip_in_subnet(value, cidr, version=6)
+    return _in_subnet(value, cidr, version=6)
 
 
 def _ipv4_to_number(value: Any) -> int | None:
