@@ -64,19 +64,31 @@ def comparable_number(value: Any) -> int | float | None:
 
 
 class ExactFloatSum:
-    """Correctly rounded float sum kept as non-overlapping partials (Shewchuk), mergeable without loss."""
+    """Correctly rounded float sum kept as non-overlapping partials (Shewchuk), mergeable without loss.
 
-    __slots__ = ("partials",)
+    Infinities and NaN are summed apart, so they propagate as IEEE arithmetic would without disturbing
+    the partials; a finite total that overflows becomes an infinity the same way.
+    """
+
+    __slots__ = ("non_finite", "partials")
 
     def __init__(self) -> None:
         self.partials: list[float] = []
+        self.non_finite = 0.0
 
     def add(self, number: float) -> None:
+        if not math.isfinite(number):
+            self.non_finite += number
+            return
         kept = 0
         for partial in self.partials:
             if abs(number) < abs(partial):
                 number, partial = partial, number
             high = number + partial
+            if not math.isfinite(high):
+                self.non_finite += high
+                del self.partials[kept:]
+                return
             low = partial - (high - number)
             if low:
                 self.partials[kept] = low
@@ -87,9 +99,13 @@ class ExactFloatSum:
     def merge(self, other: ExactFloatSum) -> None:
         for partial in other.partials:
             self.add(partial)
+        self.non_finite += other.non_finite
 
     def total(self) -> float:
-        return math.fsum(self.partials)
+        try:
+            return math.fsum(self.partials) + self.non_finite
+        except OverflowError:
+            return math.copysign(math.inf, self.partials[-1]) + self.non_finite
 
 
 class CountAggregator(Aggregator):
