@@ -92,6 +92,14 @@ def parse_pattern(text: str) -> Pattern:
     return _term_pattern(text, start, end)
 
 
+def parse_selector(text: str) -> Selector:
+    """A selector on its own (`$.requestParameters.durationSeconds`), as metric values and dimensions use."""
+    parser = _StructuredParser(text, 0, len(text))
+    token = parser.expect(TokenKind.SELECTOR, "a selector such as $.eventName")
+    parser.expect_end(token.text)
+    return parser.selector(token)
+
+
 def _trimmed_bounds(text: str) -> tuple[int, int]:
     start, end = 0, len(text)
     while start < end and text[start] in WHITESPACE:
