@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 
 import pytest
@@ -133,13 +132,11 @@ def test_heavy_hitters_survive_a_million_distinct_contributors_within_the_bound(
     sketch = ContributorSketch(capacity)
     heavy = {("heavy-a",): 30_000, ("heavy-b",): 20_000, ("heavy-c",): 10_000}
     heavy_every = {key: 1_000_000 // count for key, count in heavy.items()}
-    started = time.perf_counter()
     for n in range(1_000_000):
         sketch.add((f"user{n}",), 1.0)
         for key, every in heavy_every.items():
             if n % every == 0:
                 sketch.add(key, 1.0)
-    elapsed = time.perf_counter() - started
     total = 1_000_000 + sum(heavy.values())
     assert len(sketch.values) <= capacity
     assert 0 < sketch.error_bound <= total / (capacity // 2 + 1)
@@ -149,7 +146,6 @@ def test_heavy_hitters_survive_a_million_distinct_contributors_within_the_bound(
     top_three = sorted(sketch.values, key=sketch.values.__getitem__, reverse=True)[:3]
     assert top_three == list(heavy)
     assert sketch.unique_count() == pytest.approx(1_000_003, rel=0.05)
-    assert elapsed < 30  # a generous guard against an accidental quadratic, not a benchmark
 
 
 def test_merging_overflowed_sketches_adds_their_bounds_and_keeps_heavy_hitters() -> None:
