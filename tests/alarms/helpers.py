@@ -48,15 +48,23 @@ def series(pattern: str, end_ms: int = T0, period_ms: int = PERIOD_MS) -> dict[i
     }
 
 
-def evaluator_in_state(definition: AlarmDefinition, state: AlarmState, next_due_ms: int = T0) -> AlarmEvaluator:
+def evaluator_in_state(
+    definition: AlarmDefinition, state: AlarmState, next_due_ms: int = T0
+) -> AlarmEvaluator:
     """An evaluator whose last evaluation, one period before `next_due_ms`, left it in `state`."""
     if state is AlarmState.INSUFFICIENT_DATA:
         return AlarmEvaluator(definition, created_ms=next_due_ms)
     period_ms = definition.period * 1000
     previous_due_ms = next_due_ms - period_ms
     evaluator = AlarmEvaluator(definition, created_ms=previous_due_ms)
-    symbol = "X" if state is AlarmState.ALARM else "0"
-    pattern = " ".join([symbol] * evaluator.evaluation_range)
-    evaluator.evaluate(series(pattern, previous_due_ms, period_ms), previous_due_ms)
+    wanted_breach = state is AlarmState.ALARM
+    candidates = (definition.threshold + 1, definition.threshold - 1)
+    value = next(
+        v
+        for v in candidates
+        if definition.comparison_operator.breaches(v, definition.threshold) is wanted_breach
+    )
+    starts = (previous_due_ms - age * period_ms for age in range(1, evaluator.evaluation_range + 1))
+    evaluator.evaluate(dict.fromkeys(starts, value), previous_due_ms)
     assert evaluator.state is state
     return evaluator

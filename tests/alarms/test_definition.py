@@ -6,7 +6,12 @@ from typing import Any
 
 import pytest
 
-from trailtui.metrics.alarms import AlarmDefinition, AlarmDefinitionError, ComparisonOperator, TreatMissingData
+from trailtui.metrics.alarms import (
+    AlarmDefinition,
+    AlarmDefinitionError,
+    ComparisonOperator,
+    TreatMissingData,
+)
 
 from .helpers import alarm, alarm_request
 
@@ -101,12 +106,13 @@ def test_period_times_evaluation_periods_limits(period: int, evaluation_periods:
     if accepted:
         AlarmDefinition.from_request(request)
     else:
-        with pytest.raises(AlarmDefinitionError, match="^EvaluationPeriods: "):
+        with pytest.raises(AlarmDefinitionError, match=r"^EvaluationPeriods: "):
             AlarmDefinition.from_request(request)
 
 
 @pytest.mark.parametrize(
-    "operator", ["LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold", "GreaterThanUpperThreshold"]
+    "operator",
+    ["LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold", "GreaterThanUpperThreshold"],
 )
 def test_anomaly_band_operators_are_refused_as_unsupported(operator: str) -> None:
     error = refusal(ComparisonOperator=operator)
@@ -143,7 +149,10 @@ def test_metric_math_and_promql_alarms_are_refused_as_unsupported() -> None:
         ({"Dimensions": [{"Name": "a"}]}, "Dimensions.Value: is required"),
         ({"Dimensions": ["a=b"]}, "Dimensions: each item must be an object with Name and Value"),
         ({"Statistic": None}, "Statistic: exactly one of Statistic and ExtendedStatistic is required"),
-        ({"ExtendedStatistic": "p99"}, "Statistic: exactly one of Statistic and ExtendedStatistic is required"),
+        (
+            {"ExtendedStatistic": "p99"},
+            "Statistic: exactly one of Statistic and ExtendedStatistic is required",
+        ),
         ({"Statistic": "Median"}, "Statistic: must be one of SampleCount, Average, Sum, Minimum, Maximum"),
         ({"Period": "60"}, "Period: must be an integer"),
         ({"Period": True}, "Period: must be an integer"),
@@ -156,8 +165,14 @@ def test_metric_math_and_promql_alarms_are_refused_as_unsupported() -> None:
         ({"Threshold": "10"}, "Threshold: must be a number"),
         ({"Threshold": float("inf")}, "Threshold: must be a finite number"),
         ({"ComparisonOperator": None}, "ComparisonOperator: is required"),
-        ({"ComparisonOperator": "Equals"}, "ComparisonOperator: must be one of GreaterThanOrEqualToThreshold, "),
-        ({"TreatMissingData": "zero"}, "TreatMissingData: must be one of missing, ignore, breaching, notBreaching"),
+        (
+            {"ComparisonOperator": "Equals"},
+            "ComparisonOperator: must be one of GreaterThanOrEqualToThreshold, ",
+        ),
+        (
+            {"TreatMissingData": "zero"},
+            "TreatMissingData: must be one of missing, ignore, breaching, notBreaching",
+        ),
         ({"EvaluateLowSampleCountPercentile": "skip"}, "EvaluateLowSampleCountPercentile: must be one of"),
         ({"Unit": "Requests"}, "Unit: must be one of Seconds, "),
         ({"Tags": [{"Key": "k", "Value": "v"}] * 51}, "Tags: must have at most 50 items"),
@@ -165,7 +180,9 @@ def test_metric_math_and_promql_alarms_are_refused_as_unsupported() -> None:
         ({"Treshold": 1}, "Treshold: unknown parameter"),
     ],
 )
-def test_invalid_requests_are_refused_naming_the_parameter(changes: dict[str, Any], expected_message: str) -> None:
+def test_invalid_requests_are_refused_naming_the_parameter(
+    changes: dict[str, Any], expected_message: str
+) -> None:
     assert str(refusal(**changes)).startswith(expected_message)
 
 

@@ -173,7 +173,7 @@ class AlarmEvaluator:
                 return data_due_ms
         return last_due_ms if last_due_ms >= following_ms else following_ms
 
-    def history(self) -> dict[str, object]:
+    def history(self) -> dict[str, list[dict[str, object]]]:
         """The alarm's DescribeAlarmHistory response (`StateUpdate` items, newest first)."""
         return alarm_history(self._changes)
 

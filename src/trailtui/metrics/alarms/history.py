@@ -135,6 +135,6 @@ def _event_configuration(definition: AlarmDefinition) -> dict[str, object]:
     return configuration
 
 
-def alarm_history(changes: Sequence[StateChange]) -> dict[str, object]:
+def alarm_history(changes: Sequence[StateChange]) -> dict[str, list[dict[str, object]]]:
     """The DescribeAlarmHistory response for `changes` (oldest first), newest first as AWS lists them."""
     return {"AlarmHistoryItems": [change.history_item() for change in reversed(changes)]}
