@@ -164,6 +164,8 @@ INVALID_BODIES = [
     (body(LogFormat="CLF", Fields={"0": "a"}), "Fields.0", "1-based"),
     (body(LogFormat="CLF", Fields={"four": "a"}), "Fields.four", "1-based"),
     (body(LogFormat="CLF", Fields={"4": ""}), "Fields.4", "alias"),
+    (body(Schema={1: 2}), "RuleDefinition", "not JSON-serialisable"),
+    ({"Schema": "\u00e9"}, "RuleDefinition", "ASCII"),
     (body(LogFormat="CLF"), "Contribution.Keys[0]", "CLF field position or an alias"),
     (
         body(LogFormat="CLF", Fields={"4": "IpAddress"}, Contribution=contribution(Keys=["Status"])),

@@ -53,8 +53,9 @@ CONTRIBUTION_KEYS = ("Keys", "ValueOf", "Filters")
 SCHEMA_KEYS = ("Name", "Version")
 
 _PATH_NAME = r"[^.\[\]\s*'\"]+"
-_JSON_PATH = re.compile(rf"\$(?:\.{_PATH_NAME}|\[\d+\])+")
-_PATH_STEP = re.compile(rf"\.({_PATH_NAME})|\[(\d+)\]")
+_JSON_PATH = re.compile(rf"\$(?:\.{_PATH_NAME}|\[[0-9]+\])+")
+_PATH_STEP = re.compile(rf"\.({_PATH_NAME})|\[([0-9]+)\]")
+_CLF_POSITION = re.compile(r"[1-9][0-9]*")
 _LOG_GROUP_NAME = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}\*?")
 _LOG_GROUP_ARN = re.compile(
     r"arn:aws[a-z-]*:logs:[a-z0-9-]+:(?:\d{12}|\*):log-group[:/][.\-_/#A-Za-z0-9]{1,512}\*?"
@@ -114,7 +115,7 @@ def _name_matches(pattern: str, name: str) -> bool:
 
 def parse_rule(definition: str | bytes | Mapping[str, Any]) -> Rule:
     """Validate a rule body and return it as a `Rule`; raise `RuleError` if PutInsightRule would refuse it."""
-    body = _load_definition(definition) if isinstance(definition, str | bytes) else definition
+    body = _load_definition(_definition_text(definition))
     if not isinstance(body, Mapping):
         raise RuleError("RuleDefinition", "must be a JSON object")
     _reject_unknown_keys(body, TOP_LEVEL_KEYS, "")
@@ -163,8 +164,19 @@ def parse_json_path(path: str) -> tuple[PathStep, ...]:
     return tuple(name if name else int(index) for name, index in _PATH_STEP.findall(path))
 
 
-def _load_definition(definition: str | bytes) -> Any:
-    text = definition.decode("utf-8", "replace") if isinstance(definition, bytes) else definition
+def _definition_text(definition: str | bytes | Mapping[str, Any]) -> str:
+    """The body as the text PutInsightRule would receive; a mapping is serialised as compact JSON."""
+    if isinstance(definition, str):
+        return definition
+    if isinstance(definition, bytes):
+        return definition.decode("utf-8", "replace")
+    try:
+        return orjson.dumps(definition).decode()
+    except orjson.JSONEncodeError as error:
+        raise RuleError("RuleDefinition", f"is not JSON-serialisable ({error})") from None
+
+
+def _load_definition(text: str) -> Any:
     if not text:
         raise RuleError("RuleDefinition", "must not be empty")
     if len(text) > MAX_DEFINITION_CHARS:
@@ -235,7 +247,7 @@ def _clf_fields(body: Mapping[str, Any], log_format: str) -> tuple[tuple[int, st
         raise RuleError("Fields", 'must be an object mapping positions to aliases, like {"4": "IpAddress"}')
     aliases: list[tuple[int, str]] = []
     for position, alias in fields.items():
-        if not isinstance(position, str) or not position.isdigit() or position.startswith("0"):
+        if not isinstance(position, str) or not _CLF_POSITION.fullmatch(position):
             raise RuleError(f"Fields.{position}", "must be a 1-based field position")
         if not isinstance(alias, str) or not alias:
             raise RuleError(f"Fields.{position}", "must be a non-empty alias string")
@@ -253,8 +265,7 @@ def _field_checker(log_format: str, fields: tuple[tuple[int, str], ...]) -> Fiel
         return value
 
     def check_clf_field(value: object, location: str) -> str:
-        valid_position = isinstance(value, str) and value.isdigit() and not value.startswith("0")
-        if not isinstance(value, str) or not (valid_position or value in aliases):
+        if not isinstance(value, str) or not (_CLF_POSITION.fullmatch(value) or value in aliases):
             raise RuleError(location, "must be a 1-based CLF field position or an alias from Fields")
         return value
 
