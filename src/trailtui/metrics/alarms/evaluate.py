@@ -16,9 +16,9 @@ Decisions (spec §8):
   through the evaluation range, as CloudWatch reads data from before an alarm existed (§2).
 - Time only moves forward: a call whose clock is behind the last evaluation evaluates nothing. Seeking
   back in a replay means a new evaluator.
-- Stretches where the evaluation range holds no data are skipped to their last boundary: such an
-  evaluation decides the same thing every time, so skipping changes nothing a user sees except that
-  `StateUpdatedTimestamp` is the latest such boundary rather than every one in turn.
+- Stretches where the evaluation range holds no data are evaluated only at their last boundary: such
+  an evaluation decides the same every time, so skipping the others changes nothing a user sees (a test
+  checks one long step against many small ones), and a year-long gap costs one evaluation.
 - `EvaluateLowSampleCountPercentile: ignore` on a `pNN` alarm keeps the state, and the reason, whenever
   a real datapoint the decision counted has fewer samples than spec §4.7 requires (§4.7 says "while a
   period has too few samples" without saying which; we take every counted one).
@@ -162,16 +162,18 @@ class AlarmEvaluator:
     def _following_due(
         self, due_ms: int, periods: Sequence[PeriodValue], period_starts: list[int], last_due_ms: int
     ) -> int:
-        """The next boundary worth evaluating: skip ahead while the evaluation range stays empty."""
+        """The next boundary worth evaluating: skip ahead while the evaluation range stays empty.
+
+        An empty range decides the same each time, so only the last boundary before data arrives (or
+        before the clock) needs evaluating: the start of the next period with data is that boundary.
+        """
         following_ms = due_ms + self._period_ms
         if any(period.value is not None for period in periods):
             return following_ms
         next_index = bisect_right(period_starts, due_ms - self._period_ms)
-        if next_index < len(period_starts):
-            data_due_ms = max(following_ms, period_starts[next_index] + self._period_ms)
-            if data_due_ms <= last_due_ms:
-                return data_due_ms
-        return last_due_ms if last_due_ms >= following_ms else following_ms
+        has_later_data = next_index < len(period_starts)
+        last_quiet_ms = period_starts[next_index] if has_later_data else last_due_ms
+        return max(following_ms, min(last_quiet_ms, last_due_ms))
 
     def history(self) -> dict[str, list[dict[str, object]]]:
         """The alarm's DescribeAlarmHistory response (`StateUpdate` items, newest first)."""
