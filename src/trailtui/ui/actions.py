@@ -1,0 +1,130 @@
+"""The one registry of the console's actions: it makes the key bindings (each with a stable id the
+user's `[keymap]` can remap), the help screen and the command palette's commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.binding import Binding, BindingType
+
+Scope = Literal["app", "main", "editor", "results", "event"]
+
+SCOPE_TITLES: dict[Scope, str] = {
+    "app": "Everywhere",
+    "main": "Query screen",
+    "editor": "Query editor",
+    "results": "Results",
+    "event": "Event",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """One action: its binding id and default keys, the Textual action it runs, and how it is described."""
+
+    binding_id: str
+    keys: str
+    action: str
+    label: str
+    help: str
+    scope: Scope
+    show: bool = True
+    priority: bool = False
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("app.help", "f1", "help", "Help", "Show every key and what it does", "app"),
+    ActionSpec("app.theme", "f9", "change_theme", "Theme", "Pick a colour theme", "app", show=False),
+    ActionSpec("app.quit", "ctrl+q", "quit", "Quit", "Quit trailtui", "app", show=False, priority=True),
+    ActionSpec(
+        "query.run", "f5,ctrl+r", "run_query", "Run", "Run the query in the editor", "main", priority=True
+    ),
+    ActionSpec("query.cancel", "escape", "cancel_query", "Cancel", "Stop the running query", "main"),
+    ActionSpec(
+        "query.samples", "f2", "pick_sample", "Samples", "Insert a sample query", "main", priority=True
+    ),
+    ActionSpec(
+        "query.history", "f3", "pick_history", "History", "Insert a query run before", "main", priority=True
+    ),
+    ActionSpec("query.saved", "f4", "pick_saved", "Saved", "Insert a saved query", "main", priority=True),
+    ActionSpec(
+        "query.save", "ctrl+s", "save_query", "Save", "Save the query under a name", "main", show=False
+    ),
+    ActionSpec(
+        "pane.maximize",
+        "f6",
+        "toggle_maximize",
+        "Max",
+        "Maximise or restore the focused pane",
+        "main",
+        priority=True,
+    ),
+    ActionSpec(
+        "results.chart",
+        "f7",
+        "toggle_chart",
+        "Chart",
+        "Show the results as a chart or a table",
+        "main",
+        priority=True,
+    ),
+    ActionSpec(
+        "results.timezone",
+        "f8",
+        "toggle_timezone",
+        "UTC/local",
+        "Show times in UTC or local time",
+        "main",
+        priority=True,
+    ),
+    ActionSpec(
+        "pane.editor",
+        "ctrl+e",
+        "focus_editor",
+        "Editor",
+        "Focus the query editor",
+        "main",
+        show=False,
+        priority=True,
+    ),
+    ActionSpec(
+        "pane.results",
+        "ctrl+o",
+        "focus_results",
+        "Results",
+        "Focus the results",
+        "main",
+        show=False,
+        priority=True,
+    ),
+    ActionSpec(
+        "editor.complete", "ctrl+n", "complete", "Complete", "Complete the word at the cursor", "editor"
+    ),
+    ActionSpec("results.open", "enter", "open_event", "Open", "Open the event of the row", "results"),
+    ActionSpec("results.sort", "s", "sort_column", "Sort", "Sort by the column under the cursor", "results"),
+    ActionSpec("event.copy_json", "c", "copy_event", "Copy JSON", "Copy the event's exact JSON", "event"),
+    ActionSpec(
+        "event.copy_value", "v", "copy_value", "Copy value", "Copy the value under the cursor", "event"
+    ),
+    ActionSpec(
+        "event.copy_path", "p", "copy_path", "Copy path", "Copy the field path under the cursor", "event"
+    ),
+    ActionSpec("event.back", "escape", "back", "Back", "Back to the results", "event"),
+)
+
+
+def bindings(scope: Scope) -> list[BindingType]:
+    """The Binding of every action in `scope`, each with its id."""
+    return [
+        Binding(
+            spec.keys, spec.action, spec.label, show=spec.show, id=spec.binding_id, priority=spec.priority
+        )
+        for spec in ACTIONS
+        if spec.scope == scope
+    ]
+
+
+def effective_keys(spec: ActionSpec, keymap: dict[str, str]) -> str:
+    """The keys that run `spec` once the user's keymap is applied."""
+    return keymap.get(spec.binding_id, spec.keys)
