@@ -83,8 +83,8 @@ class Token:
         return self.kind in (TokenKind.OPERATOR, TokenKind.PUNCTUATION) and self.text in symbols
 
     def describe(self) -> str:
-        """How an error message quotes this token (`'|'`, `<EOF>`)."""
-        return "<EOF>" if self.kind is TokenKind.EOF else f"'{self.text}'"
+        """How an error message quotes this token (`'|'`, `'<EOF>'`), as ANTLR does."""
+        return "'<EOF>'" if self.kind is TokenKind.EOF else f"'{self.text}'"
 
 
 def tokenize(text: str) -> list[Token]:
