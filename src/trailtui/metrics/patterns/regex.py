@@ -29,7 +29,7 @@ def compile_regex(source: str, position: int) -> re.Pattern[str]:
     try:
         return re.compile(translated, re.ASCII)
     except (re.error, OverflowError) as error:
-        raise PatternError(f"invalid regular expression: {error}", position) from None
+        raise PatternError(f"invalid regular expression: {getattr(error, 'msg', error)}", position) from None
 
 
 def _translate(source: str, offset: int) -> str:
