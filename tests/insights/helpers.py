@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+
 from trailtui.events.model import Event
 
 CORPUS_DIRECTORY = "/work/shared/corpus/real"

@@ -2,24 +2,27 @@
 
 CONSOLE_SIGNIN_FAILURES = (
     'filter eventSource="signin.amazonaws.com" and eventName="ConsoleLogin" and '
-    'responseElements.ConsoleLogin="Failure" | stats count(*) as Total_Count by sourceIPAddress as Source_IP, '
-    "errorMessage as Reason, awsRegion as AWS_Region, userIdentity.arn as IAM_Arn, "
-    "additionalEventData.MFAUsed as MFA_Used"
+    'responseElements.ConsoleLogin="Failure" | stats count(*) as Total_Count by '
+    "sourceIPAddress as Source_IP, errorMessage as Reason, awsRegion as AWS_Region, "
+    "userIdentity.arn as IAM_Arn, additionalEventData.MFAUsed as MFA_Used"
 )
 KMS_KEYS_NON_AWS_MATERIAL = (
-    "fields eventName, requestParameters.origin as keyMaterial, responseElements.keyMetadata.keyUsage as keyUsage, "
-    "awsRegion as region, userIdentity.arn as arn, responseElements.keyMetadata.keyId as keyID | "
-    'filter eventName="CreateKey" and keyMaterial!="AWS_*"'
+    "fields eventName, requestParameters.origin as keyMaterial, "
+    "responseElements.keyMetadata.keyUsage as keyUsage, awsRegion as region, "
+    "userIdentity.arn as arn, responseElements.keyMetadata.keyId as keyID | filter "
+    'eventName="CreateKey" and keyMaterial!="AWS_*"'
 )
 RDS_INSTANCES_CREATED = (
-    'filter eventSource="rds.amazonaws.com" and eventName="CreateDBInstance" | fields awsRegion as AWS_Region, '
-    "requestParameters.dBInstanceIdentifier as Database_Name, userIdentity.arn as IAM_Arn"
+    'filter eventSource="rds.amazonaws.com" and eventName="CreateDBInstance" | fields '
+    "awsRegion as AWS_Region, requestParameters.dBInstanceIdentifier as Database_Name, "
+    "userIdentity.arn as IAM_Arn"
 )
 RDS_INSTANCES_MODIFIED = (
-    "fields eventSource, eventName, awsRegion as AWS_Region, requestParameters.dBInstanceIdentifier as "
-    'Database_Name, userIdentity.arn as IAM_Arn | filter eventSource="rds.amazonaws.com" and '
-    'eventName="ModifyDBInstance" | parse @message "requestParameters\\":{*}" as dbChanges | '
-    "display AWS_Region, Database_Name, IAM_Arn, dbChanges"
+    "fields eventSource, eventName, awsRegion as AWS_Region, "
+    "requestParameters.dBInstanceIdentifier as Database_Name, userIdentity.arn as IAM_Arn "
+    '| filter eventSource="rds.amazonaws.com" and eventName="ModifyDBInstance" | parse '
+    '@message "requestParameters\\":{*}" as dbChanges | display AWS_Region, Database_Name, '
+    "IAM_Arn, dbChanges"
 )
 USE_CASES = (
     CONSOLE_SIGNIN_FAILURES,
@@ -44,7 +47,8 @@ EXAMPLES = (
     "stats avg(f1) as myAvgF1 | sort myAvgF1 desc",
     "stats count(*) as c, c * 2 as doubled by eventSource",
     "stats max(@timestamp) as @t, count(*) as n by @logStream | stats avg(n) by dateceil(@t, 5m)",
-    "stats count_distinct(sourceIPAddress) as ips by userIdentity.arn | filter ips > 1 | stats count(*) as users",
+    "stats count_distinct(sourceIPAddress) as ips by userIdentity.arn | filter ips > 1 "
+    "| stats count(*) as users",
     "fields jsonParse(@message) as js | unnest js.Records into record",
     "dedup eventName, awsRegion | limit 10",
     "sort eventName asc | dedup eventName",

@@ -115,7 +115,8 @@ def test_parse_glob_documented_example():
     event = events_from(
         {
             "eventTime": "2024-01-01T00:00:00Z",
-            "line": "25 May 2019 10:24:39,474 [ERROR] {foo=2, bar=data} The error was: DataIntegrityException",
+            "line": "25 May 2019 10:24:39,474 [ERROR] {foo=2, bar=data} "
+            "The error was: DataIntegrityException",
         }
     )
     rows = run(
