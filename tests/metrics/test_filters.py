@@ -122,7 +122,7 @@ INVALID = [
     (request(filterPattern="ERROR"), "metricTransformations[0].metricValue: expected a number (only JSON"),
     (
         request(filterPattern="[ip, bytes]", transformation={"metricValue": "$size"}),
-        "the pattern has no field",
+        "metricTransformations[0].metricValue: the pattern has no field named 'size'",
     ),
     (
         request(filterPattern="[ip, bytes]"),
