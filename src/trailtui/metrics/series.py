@@ -164,7 +164,9 @@ class MetricSeries:
         self._defaults: dict[MetricKey, dict[int, float]] = {}
 
     def add(self, key: MetricKey, timestamp_ms: int, value: float) -> None:
-        """One datapoint of `value` at `timestamp_ms`."""
+        """One datapoint of `value` at `timestamp_ms`; ValueError when the value is not finite."""
+        if not math.isfinite(value):
+            raise ValueError(f"a metric value must be finite, got {value!r}")
         minute = timestamp_ms - timestamp_ms % MINUTE_MS
         cells = self._cells.get(key)
         if cells is None:
