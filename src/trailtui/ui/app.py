@@ -1,0 +1,76 @@
+"""The trailtui console: a Textual app over one Backend, with the user's keymap, themes and files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from trailtui.backends.base import Backend
+from trailtui.ui.actions import bindings
+from trailtui.ui.commands import ActionCommands
+from trailtui.ui.config import Config, load_config
+from trailtui.ui.query_store import QueryHistory, SavedQueries
+from trailtui.ui.result_rows import TimeZoneName
+from trailtui.ui.screens.help import HelpScreen
+from trailtui.ui.screens.main import MainScreen
+from trailtui.ui.themes import DEFAULT_THEME, load_themes
+
+
+class TrailApp(App[None]):
+    """Investigate CloudTrail: Logs Insights queries and a drill-down into any event."""
+
+    TITLE = "trailtui"
+    CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar = bindings("app")
+    COMMANDS = App.COMMANDS | {ActionCommands}
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        query: str = "",
+        zone: TimeZoneName = "utc",
+        config: Config | None = None,
+        run_at_start: bool = False,
+    ) -> None:
+        super().__init__()
+        self.backend = backend
+        self.config = config or load_config()
+        self.initial_query = query
+        self.zone: TimeZoneName = zone
+        self.run_at_start = run_at_start
+        self.history = QueryHistory.default()
+        self.saved = SavedQueries.default()
+
+    def on_mount(self) -> None:
+        loaded = load_themes()
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        wanted = self.config.theme or DEFAULT_THEME
+        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        self.set_keymap(self.config.keymap)
+        problems = [*self.config.problems, *loaded.problems, self.history.problem, self.saved.problem]
+        if self.config.theme and self.config.theme not in self.available_themes:
+            problems.append(f"theme {self.config.theme!r} not found; using {DEFAULT_THEME}")
+        for problem in filter(None, problems):
+            self.notify(problem, severity="warning", timeout=10, markup=False)
+        screen = MainScreen(self.backend, self.history, self.saved, self.initial_query, self.zone)
+        self.push_screen(screen)
+        if self.run_at_start:
+            self.call_after_refresh(screen.action_run_query)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own commands, without those the registry already offers (keys, quit)."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Keys", "Quit"):
+                yield command
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.config.keymap))
+
+    async def on_unmount(self) -> None:
+        await self.backend.close()

@@ -1,0 +1,304 @@
+"""The query screen: the Logs Insights editor over the results (a table or a chart) and the status line.
+
+Queries run in an exclusive async worker that polls GetQueryResults and reports in past-tense messages;
+the handlers below own every change to the panes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.actions import SkipAction
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Static
+
+from trailtui.backends.base import TERMINAL_STATUSES, Backend, BackendError, MalformedQuery, QueryRequest
+from trailtui.ui.actions import bindings
+from trailtui.ui.messages import QueryFailed, QueryFinished, QueryProgressed, QueryStarted
+from trailtui.ui.query_store import QueryHistory, SavedQueries, StoredQuery
+from trailtui.ui.result_rows import TimeZoneName, chart_series, columns_of, result_rows
+from trailtui.ui.safe import event_text
+from trailtui.ui.samples import SAMPLE_QUERIES
+from trailtui.ui.screens.event import EventScreen
+from trailtui.ui.screens.query_picker import QueryPicker
+from trailtui.ui.screens.save_query import SaveQueryScreen
+from trailtui.ui.widgets.completion_list import CompletionList
+from trailtui.ui.widgets.query_editor import QueryEditor
+from trailtui.ui.widgets.results_chart import ResultsChart
+from trailtui.ui.widgets.results_table import ResultsTable
+from trailtui.ui.widgets.status_line import QueryState, StatusLine
+
+if TYPE_CHECKING:
+    from trailtui.backends.base import QueryResults, ScanProgress
+
+POLL_INTERVAL_S = 0.1
+ZONE_NAMES: dict[TimeZoneName, str] = {"utc": "UTC", "local": "local time"}
+
+
+class MainScreen(Screen[None]):
+    """Query editor, results and status; every pane focusable and maximisable."""
+
+    BINDINGS: ClassVar = bindings("main")
+
+    zone: var[TimeZoneName] = var("utc")
+    """The zone the results' times are shown in."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        history: QueryHistory,
+        saved: SavedQueries,
+        query: str = "",
+        zone: TimeZoneName = "utc",
+    ) -> None:
+        super().__init__()
+        self.backend = backend
+        self.history = history
+        self.saved = saved
+        self.initial_query = query
+        self.set_reactive(MainScreen.zone, zone)
+        self.run_number = 0
+        """The number of the latest run; messages of earlier runs are ignored."""
+        self.query_id: str | None = None
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="editor-pane") as editor_pane:
+            editor_pane.border_title = "Logs Insights query"
+            yield QueryEditor(self.initial_query, id="editor")
+            yield CompletionList(id="completions")
+            yield Static(id="query-error")
+        with ContentSwitcher(initial="results", id="results-pane") as results_pane:
+            results_pane.border_title = "Results"
+            yield ResultsTable(id="results")
+            yield ResultsChart(id="chart")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        status = self.query_one(StatusLine)
+        status.backend = self.backend.description
+        status.zone = ZONE_NAMES[self.zone]
+        self.query_one(QueryEditor).focus()
+
+    # --- running a query ---
+
+    def action_run_query(self) -> None:
+        editor = self.query_one(QueryEditor)
+        text = editor.text
+        if not text.strip():
+            self.notify("Type a query first (F2 for samples)", severity="warning")
+            return
+        self.run_number += 1
+        self.query_id, self.running = None, True
+        self.query_one("#query-error", Static).display = False
+        self.query_one(StatusLine).query_state = QueryState("Starting")
+        self._record_history(text)
+        self.run_query(self.run_number, QueryRequest(text))
+
+    def _record_history(self, text: str) -> None:
+        try:
+            self.history.record(text)
+        except OSError as error:
+            self.notify(f"History not saved: {error}", severity="warning", markup=False)
+
+    @work(exclusive=True, exit_on_error=False, group="query")
+    async def run_query(self, run: int, request: QueryRequest) -> None:
+        """StartQuery, then poll GetQueryResults until a final status; stops the query if superseded."""
+        backend, started = self.backend, time.monotonic()
+        try:
+            query_id = await backend.start_query(request)
+        except MalformedQuery as error:
+            self.post_message(QueryFailed(run, str(error), (error.start_offset, error.end_offset)))
+            return
+        except BackendError as error:
+            self.post_message(QueryFailed(run, str(error)))
+            return
+        self.post_message(QueryStarted(run, query_id))
+        finished = False
+        try:
+            while not finished:
+                results = await backend.get_query_results(query_id)
+                elapsed = time.monotonic() - started
+                finished = results["status"] in TERMINAL_STATUSES
+                if finished:
+                    self.post_message(QueryFinished(run, results, elapsed))
+                else:
+                    self.post_message(
+                        QueryProgressed(run, results, backend.query_progress(query_id), elapsed)
+                    )
+                    await asyncio.sleep(POLL_INTERVAL_S)
+        except BackendError as error:
+            finished = True
+            self.post_message(QueryFailed(run, str(error)))
+        finally:
+            if not finished:
+                await backend.stop_query(query_id)
+
+    def action_cancel_query(self) -> None:
+        if not self.running:
+            raise SkipAction()
+        if self.query_id is None:
+            self.workers.cancel_group(self, "query")
+            self.running = False
+            self.query_one(StatusLine).query_state = QueryState("Cancelled")
+        else:
+            self.stop_query(self.query_id)
+
+    @work(exit_on_error=False, group="stop")
+    async def stop_query(self, query_id: str) -> None:
+        await self.backend.stop_query(query_id)
+
+    @on(QueryStarted)
+    def query_started(self, message: QueryStarted) -> None:
+        if message.run == self.run_number:
+            self.query_id = message.query_id
+            self.query_one(StatusLine).query_state = QueryState("Running")
+
+    @on(QueryProgressed)
+    def query_progressed(self, message: QueryProgressed) -> None:
+        if message.run == self.run_number:
+            self.query_one(StatusLine).query_state = _state(
+                message.results, message.elapsed_s, message.progress
+            )
+
+    @on(QueryFinished)
+    def query_finished(self, message: QueryFinished) -> None:
+        if message.run != self.run_number:
+            return
+        self.running = False
+        results = message.results
+        rows = result_rows(results)
+        columns = columns_of(rows)
+        table = self.query_one(ResultsTable)
+        table.show(rows, columns, self.zone)
+        self.query_one(ResultsChart).series = chart_series(rows, columns)
+        self.query_one(QueryEditor).known_fields.update(columns)
+        status = self.query_one(StatusLine)
+        status.query_state = _state(results, message.elapsed_s)
+        status.records_skipped = self.backend.input_report().records_skipped
+        self.query_one("#results-pane", ContentSwitcher).border_subtitle = f"{len(rows):,} rows"
+        if results["status"] != "Complete":
+            self.notify(f"The query ended: {results['status']}", severity="warning")
+        if rows and self.query_one(ContentSwitcher).current == "results":
+            table.focus()
+            table.move_cursor(row=0, column=0)
+
+    @on(QueryFailed)
+    def query_failed(self, message: QueryFailed) -> None:
+        if message.run != self.run_number:
+            return
+        self.running = False
+        self.query_one(StatusLine).query_state = QueryState("Malformed" if message.offsets else "Failed")
+        error = self.query_one("#query-error", Static)
+        error.update(event_text(message.reason))
+        error.display = True
+        if message.offsets is not None:
+            editor = self.query_one(QueryEditor)
+            editor.mark_error(*message.offsets)
+            editor.focus()
+
+    # --- panes ---
+
+    def action_toggle_maximize(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is not None:
+            self.maximize(self.focused, container=False)
+
+    def action_focus_editor(self) -> None:
+        self.query_one(QueryEditor).focus()
+
+    def action_focus_results(self) -> None:
+        pane = self.query_one(ContentSwitcher)
+        self.query_one(f"#{pane.current}").focus()
+
+    def action_toggle_chart(self) -> None:
+        pane = self.query_one(ContentSwitcher)
+        if pane.current == "results" and self.query_one(ResultsChart).series is None:
+            self.notify(
+                "Charts need a stats result with a bin() column or one numeric column", severity="warning"
+            )
+            return
+        pane.current = "chart" if pane.current == "results" else "results"
+        self.query_one(f"#{pane.current}").focus()
+
+    def action_toggle_timezone(self) -> None:
+        self.zone = "local" if self.zone == "utc" else "utc"
+
+    def watch_zone(self, zone: TimeZoneName) -> None:
+        self.query_one(StatusLine).zone = ZONE_NAMES[zone]
+        self.query_one(ResultsTable).show_zone(zone)
+
+    # --- completion ---
+
+    @on(QueryEditor.CompletionsOffered)
+    def offer_completions(self, message: QueryEditor.CompletionsOffered) -> None:
+        self.query_one(CompletionList).offer(message.prefix, message.words)
+
+    @on(CompletionList.Chosen)
+    def complete(self, message: CompletionList.Chosen) -> None:
+        editor = self.query_one(QueryEditor)
+        editor.focus()
+        editor.insert_completion(message.prefix, message.word)
+
+    @on(CompletionList.Closed)
+    def completion_closed(self) -> None:
+        self.query_one(QueryEditor).focus()
+
+    # --- drill-down ---
+
+    @on(ResultsTable.EventRequested)
+    def open_event(self, message: ResultsTable.EventRequested) -> None:
+        self.app.push_screen(EventScreen(self.backend, message.ptr), self._learn_fields)
+
+    def _learn_fields(self, fields: list[str] | None) -> None:
+        self.query_one(QueryEditor).known_fields.update(fields or [])
+
+    # --- samples, history, saved queries ---
+
+    def action_pick_sample(self) -> None:
+        self.app.push_screen(QueryPicker("Sample queries", SAMPLE_QUERIES), self._put_query)
+
+    def action_pick_history(self) -> None:
+        self.app.push_screen(QueryPicker("History", self.history.entries), self._put_query)
+
+    def action_pick_saved(self) -> None:
+        self.app.push_screen(QueryPicker("Saved queries", self.saved.entries), self._put_query)
+
+    def _put_query(self, chosen: StoredQuery | None) -> None:
+        editor = self.query_one(QueryEditor)
+        if chosen is not None:
+            editor.replace(chosen.query, (0, 0), editor.document.end)
+        editor.focus()
+
+    def action_save_query(self) -> None:
+        self.app.push_screen(SaveQueryScreen(), self._save_query)
+
+    def _save_query(self, name: str | None) -> None:
+        if name is None:
+            return
+        try:
+            self.saved.put(name, self.query_one(QueryEditor).text)
+        except OSError as error:
+            self.notify(f"Not saved: {error}", severity="error", markup=False)
+            return
+        self.notify(f"Saved as {name}", markup=False)
+
+
+def _state(results: QueryResults, elapsed_s: float, progress: ScanProgress | None = None) -> QueryState:
+    statistics = results.get("statistics", {})
+    return QueryState(
+        results["status"],
+        statistics.get("recordsMatched", 0.0),
+        statistics.get("recordsScanned", 0.0),
+        statistics.get("bytesScanned", 0.0),
+        elapsed_s,
+        progress,
+    )
