@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from trailtui.cli import query_commands
+from trailtui.cli import console_command, query_commands
 
 EXIT_OK = 0
 EXIT_NO_INPUT = 1
@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if console_command.is_console_invocation(arguments, list(COMMANDS)):
+        return console_command.run_console(arguments)
     parser = build_parser()
     options = parser.parse_args(arguments)
     if options.command is None:
