@@ -93,6 +93,10 @@ class Backend(Protocol):
         """Cancel a running query; True if it was running."""
         ...
 
+    def query_failure(self, query_id: str) -> str | None:
+        """Why a Failed query failed, in one line, where the backend knows."""
+        ...
+
     def query_progress(self, query_id: str) -> ScanProgress | None:
         """Scan progress of a query, where the backend can know it (local files), else None."""
         ...

@@ -71,9 +71,8 @@ class LocalBackend:
                 str(error), error.line, error.column, error.start_offset, error.end_offset
             ) from error
         files = await asyncio.to_thread(self.input_files)
-        scan = QueryScan(
-            request.query, compiled, files, self._stdin_reading, request.start_ms, request.end_ms
-        )
+        options = executor.RunOptions(request.start_ms, request.end_ms, request.limit)
+        scan = QueryScan(compiled, files, self._stdin_reading, options)
         query = LocalQuery(f"local-{next(self._ids)}", scan, request)
         query.thread = threading.Thread(target=self._run, args=(query,), daemon=True, name=query.query_id)
         self._queries[query.query_id] = query
@@ -83,16 +82,10 @@ class LocalBackend:
     def _run(self, query: LocalQuery) -> None:
         scan = query.scan
         try:
-            merged = scan.run()
-            status = "Cancelled" if scan.cancelled.is_set() else "Complete"
-            query.results = executor.finish(
-                scan.compiled,
-                merged,
-                limit=query.request.limit,
-                records_scanned=scan.records_scanned,
-                bytes_scanned=scan.bytes_scanned,
-                status=status,
-            )
+            results = executor.finish(scan.compiled, scan.run(), scan.options)
+            if scan.cancelled.is_set():
+                results["status"] = "Cancelled"
+            query.results = results
         except Exception as error:  # a worker crash must become a Failed query, never a dead thread
             query.failure = f"{type(error).__name__}: {error}"
         if not scan.cancelled.is_set():
@@ -107,11 +100,8 @@ class LocalBackend:
         return self._status_only(query, "Cancelled" if query.scan.cancelled.is_set() else "Running")
 
     def _status_only(self, query: LocalQuery, status: str) -> QueryResults:
-        statistics = {
-            "recordsMatched": 0.0,
-            "recordsScanned": float(query.scan.records_scanned),
-            "bytesScanned": float(query.scan.bytes_scanned),
-        }
+        scanned = sum(partial.statistics.records_scanned for partial in query.scan.partials)
+        statistics = {"recordsMatched": 0.0, "recordsScanned": float(scanned), "bytesScanned": 0.0}
         return {"queryLanguage": "CWLI", "status": status, "statistics": statistics, "results": []}
 
     def query_failure(self, query_id: str) -> str | None:

@@ -16,7 +16,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from functools import lru_cache
 from threading import Event as Flag
-from typing import Any
 
 from trailtui.backends.base import InputReport, ScanProgress
 from trailtui.events.layout import STDIN, expand_paths
@@ -32,9 +31,7 @@ CHUNK_BYTES = 8 * 1024 * 1024
 class ChunkResult:
     """What scanning one chunk of files gave: the query's partial state and what reading skipped."""
 
-    partial: Any
-    records_scanned: int = 0
-    bytes_scanned: int = 0
+    partial: executor.Partial
     bytes_read: int = 0
     files: int = 0
     problem_lines: list[str] = field(default_factory=list)
@@ -48,34 +45,28 @@ class InputFile:
     size: int
 
 
-def in_range(events: list[Event], start_ms: int | None, end_ms: int | None) -> list[Event]:
-    if start_ms is None and end_ms is None:
-        return events
-    low = start_ms if start_ms is not None else -(2**63)
-    high = end_ms if end_ms is not None else 2**63
-    return [event for event in events if low <= event.timestamp_ms <= high]
-
-
 def scan_readings(
-    compiled: Any, readings: Iterable[FileReading], start_ms: int | None, end_ms: int | None
+    compiled: executor.CompiledQuery, readings: Iterable[FileReading], options: executor.RunOptions
 ) -> ChunkResult:
     """Run the streaming part of a query over readings, one file at a time."""
     partials = []
-    result = ChunkResult(partial=None)
+    result = ChunkResult(partial=executor.scan(compiled, [], options))
     for reading in readings:
-        events = in_range(reading.events, start_ms, end_ms)
-        partials.append(executor.scan(compiled, events))
-        _account(result, reading, events)
-    result.partial = executor.merge(compiled, partials)
+        partials.append(executor.scan(compiled, reading.events, options, _average_size(reading)))
+        _account(result, reading)
+    result.partial = executor.merge([result.partial, *partials])
     return result
 
 
-def _account(result: ChunkResult, reading: FileReading, events_in_range: list[Event]) -> None:
+def _average_size(reading: FileReading) -> Callable[[Event], int]:
+    """bytesScanned without serialising every event: each event counts its file's average size."""
+    average = reading.content_size // max(1, len(reading.events))
+    return lambda _event: average
+
+
+def _account(result: ChunkResult, reading: FileReading) -> None:
     result.files += 1
     result.bytes_read += reading.byte_size
-    result.records_scanned += len(events_in_range)
-    if reading.events:
-        result.bytes_scanned += reading.content_size * len(events_in_range) // len(reading.events)
     problem = reading.problem_line()
     if problem is not None:
         result.problem_lines.append(problem)
@@ -85,13 +76,13 @@ def _account(result: ChunkResult, reading: FileReading, events_in_range: list[Ev
 
 
 @lru_cache(maxsize=8)
-def _compiled(query: str) -> Any:
+def _compiled(query: str) -> executor.CompiledQuery:
     return executor.compile_query(query)
 
 
-def scan_files(query: str, paths: Sequence[str], start_ms: int | None, end_ms: int | None) -> ChunkResult:
+def scan_files(query: str, paths: Sequence[str], options: executor.RunOptions) -> ChunkResult:
     """Worker entry point: read and scan a chunk of files (the query travels as text)."""
-    return scan_readings(_compiled(query), (read_path(path) for path in paths), start_ms, end_ms)
+    return scan_readings(_compiled(query), (read_path(path) for path in paths), options)
 
 
 def chunk_files(files: Sequence[InputFile], chunk_bytes: int = CHUNK_BYTES) -> Iterator[list[InputFile]]:
@@ -111,40 +102,34 @@ def chunk_files(files: Sequence[InputFile], chunk_bytes: int = CHUNK_BYTES) -> I
 class QueryScan:
     """One query's scan over the inputs: progress while it runs, the merged partial when it ends."""
 
-    query: str
-    compiled: Any
+    compiled: executor.CompiledQuery
     files: Sequence[InputFile]
     stdin_reading: FileReading | None
-    start_ms: int | None
-    end_ms: int | None
+    options: executor.RunOptions
     cancelled: Flag = field(default_factory=Flag)
     progress: ScanProgress = field(default_factory=ScanProgress)
     report: InputReport = field(default_factory=InputReport)
-    records_scanned: int = 0
-    bytes_scanned: int = 0
-    partials: list[Any] = field(default_factory=list)
+    partials: list[executor.Partial] = field(default_factory=list)
 
-    def run(self, on_chunk: Callable[[], None] = lambda: None) -> Any:
+    def run(self, on_chunk: Callable[[], None] = lambda: None) -> executor.Partial:
         """Scan everything (or until cancelled); returns the merged partial state."""
         started = time.monotonic()
         self.progress.files_total = len(self.files) + (1 if self.stdin_reading else 0)
         self.progress.bytes_total = sum(input_file.size for input_file in self.files)
         if self.stdin_reading is not None:
-            self._absorb(
-                scan_readings(self.compiled, [self.stdin_reading], self.start_ms, self.end_ms), started
-            )
+            self._absorb(scan_readings(self.compiled, [self.stdin_reading], self.options), started)
         if self.progress.bytes_total >= PARALLEL_THRESHOLD_BYTES and (os.cpu_count() or 1) > 1:
             self._run_in_processes(started, on_chunk)
         else:
             self._run_here(started, on_chunk)
-        return executor.merge(self.compiled, self.partials)
+        return executor.merge([executor.scan(self.compiled, [], self.options), *self.partials])
 
     def _run_here(self, started: float, on_chunk: Callable[[], None]) -> None:
         for chunk in chunk_files(self.files, chunk_bytes=1):
             if self.cancelled.is_set():
                 return
             paths = [input_file.path for input_file in chunk]
-            self._absorb(scan_files(self.query, paths, self.start_ms, self.end_ms), started)
+            self._absorb(scan_files(self.compiled.text, paths, self.options), started)
             on_chunk()
 
     def _run_in_processes(self, started: float, on_chunk: Callable[[], None]) -> None:
@@ -152,7 +137,7 @@ class QueryScan:
         context = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             pending: set[Future[ChunkResult]] = {
-                pool.submit(scan_files, self.query, [f.path for f in chunk], self.start_ms, self.end_ms)
+                pool.submit(scan_files, self.compiled.text, [f.path for f in chunk], self.options)
                 for chunk in chunk_files(self.files)
             }
             while pending:
@@ -167,11 +152,9 @@ class QueryScan:
 
     def _absorb(self, result: ChunkResult, started: float) -> None:
         self.partials.append(result.partial)
-        self.records_scanned += result.records_scanned
-        self.bytes_scanned += result.bytes_scanned
         self.progress.files_done += result.files
         self.progress.bytes_done += result.bytes_read
-        self.progress.events_read += result.records_scanned
+        self.progress.events_read += result.partial.statistics.records_scanned
         self.progress.elapsed_s = time.monotonic() - started
         self.report.problem_lines.extend(result.problem_lines)
         self.report.files_read += result.files - result.files_skipped

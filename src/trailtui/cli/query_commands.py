@@ -62,14 +62,15 @@ def run_query_command(options: argparse.Namespace) -> int:
     backend = LocalBackend(input_paths(paths), stdin=sys.stdin.buffer if "-" in paths else None)
     request = QueryRequest(query_text, start_ms, end_ms, options.limit)
     try:
-        results = asyncio.run(run_to_completion(backend, request))
+        query_id, results = asyncio.run(run_to_completion(backend, request))
     except MalformedQuery as error:
         fail(f"malformed query: {error}")
         return 2
     report = backend.input_report()
     print_input_report(report)
     if results["status"] != "Complete":
-        fail(f"query {results['status'].lower()}")
+        reason = backend.query_failure(query_id)
+        fail(f"query {results['status'].lower()}" + (f": {reason}" if reason else ""))
         return 1
     if report.files_read == 0 and not results["results"]:
         fail("no input could be read")
@@ -92,7 +93,7 @@ def query_and_paths(options: argparse.Namespace) -> tuple[str, list[str]]:
     return positionals[0], positionals[1:]
 
 
-async def run_to_completion(backend: Backend, request: QueryRequest) -> dict[str, Any]:
+async def run_to_completion(backend: Backend, request: QueryRequest) -> tuple[str, dict[str, Any]]:
     """StartQuery, then poll GetQueryResults until the query ends, drawing progress on a terminal."""
     progress = ProgressLine()
     query_id = await backend.start_query(request)
@@ -100,7 +101,7 @@ async def run_to_completion(backend: Backend, request: QueryRequest) -> dict[str
         while True:
             results = await backend.get_query_results(query_id)
             if results["status"] in TERMINAL_STATUSES:
-                return results
+                return query_id, results
             progress.update(backend.query_progress(query_id))
             await asyncio.sleep(POLL_INTERVAL_S)
     finally:
