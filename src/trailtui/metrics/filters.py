@@ -188,15 +188,26 @@ class MetricFilter:
 
     def apply(self, events: Iterable[Event]) -> None:
         """Feed every event's datapoint (or the default value) into `self.series`."""
+        if self.transformation.default_value is None:
+            self._add_datapoints(self.pattern.matching(events))
+        else:
+            self._add_datapoints_or_defaults(events, self.transformation.default_value)
+
+    def _add_datapoints(self, events: Iterable[Event]) -> None:
         add = self.series.add
-        datapoint = self.datapoint
-        default_value = self.transformation.default_value
         for event in events:
-            point = datapoint(event)
+            point = self.datapoint(event)
             if point is not None:
                 add(point[0], event.timestamp_ms, point[1])
-            elif default_value is not None:
-                self.series.add_default(self._plain_key, event.timestamp_ms, default_value)
+
+    def _add_datapoints_or_defaults(self, events: Iterable[Event], default_value: float) -> None:
+        add, add_default = self.series.add, self.series.add_default
+        for event in events:
+            point = self.datapoint(event)
+            if point is not None:
+                add(point[0], event.timestamp_ms, point[1])
+            else:
+                add_default(self._plain_key, event.timestamp_ms, default_value)
 
     def metric_key(self, dimensions: Mapping[str, str] | None = None) -> MetricKey:
         """The metric this filter publishes to, for the given dimension values."""

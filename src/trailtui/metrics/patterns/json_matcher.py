@@ -60,6 +60,9 @@ def compile_expression(expression: Expression) -> RecordTest:
         case Or(operands):
             return _any_of(_compile_alternatives(_flatten_or(operands)))
         case Comparison(selector, operator, value):
+            equality = _plain_equality(expression)
+            if equality is not None:
+                return _membership(selector, frozenset((equality[1],)))
             return _condition(selector, compile_value_test(operator, value))
         case KeywordCheck(selector, Check.NOT_EXISTS):
             return _not_exists(selector)
@@ -138,11 +141,19 @@ def _condition(selector: Selector, test: ValueTest) -> RecordTest:
     if selector.wildcard_count:
         resolve_all = compile_multi_selector(selector)
         return lambda record: any(is_value_node(value) and test(value) for value in resolve_all(record))
+    if len(selector.steps) == 1 and isinstance(selector.steps[0], Key):
+        key = selector.steps[0].name
+
+        def top_level_condition(record: dict[str, Any]) -> bool:
+            value = record.get(key, MISSING)
+            return value is not MISSING and not isinstance(value, dict | list) and test(value)
+
+        return top_level_condition
     resolve = compile_selector(selector)
 
     def condition(record: dict[str, Any]) -> bool:
         value = resolve(record)
-        return value is not MISSING and is_value_node(value) and test(value)
+        return value is not MISSING and not isinstance(value, dict | list) and test(value)
 
     return condition
 
@@ -190,13 +201,24 @@ def _plain_equality(expression: Expression) -> tuple[Selector, str] | None:
 
 
 def _membership(selector: Selector, texts: frozenset[str]) -> RecordTest:
+    """`selector = t1 || selector = t2 ...` as one set lookup (numbers and booleans by their JSON text)."""
+    if len(selector.steps) == 1 and isinstance(selector.steps[0], Key):
+        key = selector.steps[0].name
+
+        def top_level_member(record: dict[str, Any]) -> bool:
+            value = record.get(key)
+            if type(value) is str:
+                return value in texts
+            return scalar_text(value) in texts
+
+        return top_level_member
     resolve = compile_selector(selector)
 
     def is_member(record: dict[str, Any]) -> bool:
         value = resolve(record)
         if type(value) is str:
             return value in texts
-        return value is not MISSING and scalar_text(value) in texts
+        return scalar_text(value) in texts
 
     return is_member
 

@@ -14,7 +14,7 @@ Decisions (spec §2, §9.1–9.3):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +87,13 @@ class FilterPattern:
         if self._bind is not None:
             return self._bind(event.message) is not None
         return True
+
+    def matching(self, events: Iterable[Event]) -> Iterator[Event]:
+        """The events that match, in order (JSON patterns test each record with no per-event dispatch)."""
+        record_test = self._record_test
+        if record_test is not None:
+            return (event for event in events if record_test(event.record))
+        return (event for event in events if self.matches(event))
 
     def matches_message(self, message: str) -> bool:
         """Whether a raw log message matches (a JSON pattern parses it first)."""
