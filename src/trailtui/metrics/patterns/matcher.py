@@ -100,7 +100,7 @@ class FilterPattern:
         return self.extracted_values(message) is not None
 
     def fields(self, event: Event) -> dict[str, str] | None:
-        """A matching event's extracted values (`{}` unless space-delimited), or None when it does not match."""
+        """A matching event's extracted values (`{}` unless space-delimited); None if it does not match."""
         if self._bind is not None:
             return self._bind(event.message)
         return {} if self.matches(event) else None
