@@ -1,15 +1,17 @@
 """Watchers for follow mode: new files in a directory, the new lines of a growing file, and stdin.
 
 When is a file complete? Tools such as `aws s3 sync` write a file in several steps. A watched file is read
-once, when it is complete, which is the first of:
-- it is gzip and its gzip stream is whole (gzip ends with a checksum and length, so a prefix never is);
-- it is one whole JSON document of a container format (`{"Records": [...]}`, an `events`/`Events` export,
-  or a JSON array): a prefix of such a document never parses;
-- its size and modification time are the same at two polls in a row (every other format, e.g. NDJSON).
-The last rule cannot see a writer that pauses longer than a poll interval in the middle of a plain file,
-so only files named like CloudTrail data are watched (`.json`, `.json.gz`, `.gz`, `.ndjson`, `.jsonl`):
-download tools write to a temporary name (`aws s3 sync` uses `<name>.<random suffix>`) and rename it when
-done, and those temporary files are never read. A file is not read again if it changes after it was read.
+once, when it is complete:
+- gzip: when its gzip stream is whole (gzip ends with a checksum and length, so a prefix never is);
+- a JSON document (`{"Records": [...]}`, an `events`/`Events` export, an array): when it parses, which no
+  prefix of it does;
+- NDJSON (its first line is a JSON object on its own): when its size and modification time are the same at
+  two polls in a row.
+The NDJSON rule cannot see a writer that pauses longer than a poll interval in the middle of a file, so only
+files named like CloudTrail data are watched (`.json`, `.json.gz`, `.gz`, `.ndjson`, `.jsonl`): download
+tools write to a temporary name (`aws s3 sync` uses `<name>.<random suffix>`) and rename it when done, and
+those temporary files are never read. A file is not read again if it changes after it was read, and one
+that never becomes complete (a corrupt gzip stream, JSON that never parses) is never read.
 """
 
 from __future__ import annotations
@@ -70,8 +72,6 @@ def _file_state(path: str) -> FileState | None:
 def _is_complete(path: str, state: FileState, previous: FileState | None) -> bool:
     if state[0] == 0:
         return False
-    if state == previous:
-        return True
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -79,7 +79,9 @@ def _is_complete(path: str, state: FileState, previous: FileState | None) -> boo
         return False
     if data[:2] == b"\x1f\x8b":
         return is_whole_gzip(data)
-    return is_whole_json_container(data)
+    if is_whole_json_document(data):
+        return True
+    return state == previous and _first_line_is_an_object(data)
 
 
 def is_whole_gzip(data: bytes) -> bool:
@@ -99,7 +101,8 @@ def is_whole_gzip(data: bytes) -> bool:
     return True
 
 
-def is_whole_json_container(data: bytes) -> bool:
+def is_whole_json_document(data: bytes) -> bool:
+    """True for a whole container document: `{"Records": ...}`, an `events`/`Events` export, an array."""
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError:
@@ -107,6 +110,13 @@ def is_whole_json_container(data: bytes) -> bool:
     if isinstance(document, dict):
         return any(key in document for key in _CONTAINER_KEYS)
     return isinstance(document, list)
+
+
+def _first_line_is_an_object(data: bytes) -> bool:
+    try:
+        return isinstance(orjson.loads(data.split(b"\n", 1)[0]), dict)
+    except orjson.JSONDecodeError:
+        return False
 
 
 class StdinLines:
