@@ -7,6 +7,7 @@ Every method is async: the local backend runs its work in threads and processes,
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -43,6 +44,47 @@ class QueryRequest:
     start_ms: int | None = None
     end_ms: int | None = None
     limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleReportRequest:
+    """What GetInsightRuleReport takes (times in epoch ms, period in seconds)."""
+
+    rule_name: str
+    start_ms: int
+    end_ms: int
+    period_s: int = 300
+    max_contributor_count: int = 10
+    order_by: str = "Sum"
+
+
+@dataclass(frozen=True, slots=True)
+class TailRequest:
+    """What StartLiveTail takes: an optional filter pattern (the metric-filter language)."""
+
+    filter_pattern: str | None = None
+
+
+@dataclass(slots=True)
+class ReplayStatus:
+    """Where a local replay is: its clock (event time), speed (None: as fast as possible), counts."""
+
+    clock_ms: int | None
+    speed: float | None
+    paused: bool
+    events_delivered: int
+    events_per_s: float
+    finished: bool
+
+
+class ReplayControl(Protocol):
+    """Controls of a local replay (a live account has none: it runs in real time)."""
+
+    def status(self) -> ReplayStatus: ...
+    def pause(self) -> None: ...
+    def resume(self) -> None: ...
+    def set_speed(self, speed: float | None) -> None: ...
+    def seek(self, clock_ms: int) -> None: ...
 
 
 @dataclass(slots=True)
@@ -107,6 +149,70 @@ class Backend(Protocol):
 
     def input_report(self) -> InputReport:
         """What the backend could not read so far (always empty for a live account)."""
+        ...
+
+    replay: ReplayControl | None
+    """The replay's controls for local files; None for a live account."""
+
+    # Saved queries (QueryDefinitions).
+    async def describe_query_definitions(self) -> dict[str, Any]:
+        """{"queryDefinitions": [{"queryDefinitionId", "name", "queryString", "logGroupNames"}]}"""
+        ...
+
+    async def put_query_definition(self, name: str, query: str) -> str:
+        """Save a query; returns its queryDefinitionId. Callers confirm with the user first when live."""
+        ...
+
+    # Contributor Insights.
+    async def describe_insight_rules(self) -> dict[str, Any]:
+        """{"InsightRules": [{"Name", "State", "Schema", "Definition", "ManagedRule"}]}"""
+        ...
+
+    async def get_insight_rule_report(self, request: RuleReportRequest) -> dict[str, Any]:
+        """The GetInsightRuleReport response for one rule over a time range."""
+        ...
+
+    async def put_insight_rule(self, name: str, definition: str) -> None:
+        """Add or replace a rule (its JSON body). Callers confirm with the user first when live."""
+        ...
+
+    # Metric filters, metric data and alarms.
+    async def describe_metric_filters(self) -> dict[str, Any]:
+        """{"metricFilters": [PutMetricFilter-shaped items with creationTime]}"""
+        ...
+
+    async def put_metric_filter(self, request: dict[str, Any]) -> None:
+        """Add or replace a metric filter (a PutMetricFilter request). Confirmed first when live."""
+        ...
+
+    async def test_metric_filter(self, pattern: str, messages: list[str]) -> dict[str, Any]:
+        """The TestMetricFilter response: {"matches": [{"eventNumber", "eventMessage", "extractedValues"}]}"""
+        ...
+
+    async def get_metric_data(
+        self, queries: list[dict[str, Any]], start_ms: int, end_ms: int
+    ) -> dict[str, Any]:
+        """The GetMetricData response for MetricDataQueries (MetricStat only): MetricDataResults, Messages."""
+        ...
+
+    async def describe_alarms(self) -> dict[str, Any]:
+        """{"MetricAlarms": [DescribeAlarms items with StateValue, StateReason, StateUpdatedTimestamp]}"""
+        ...
+
+    async def describe_alarm_history(self, alarm_name: str | None = None) -> dict[str, Any]:
+        """{"AlarmHistoryItems": [...]}, newest first."""
+        ...
+
+    async def put_metric_alarm(self, request: dict[str, Any]) -> None:
+        """Add or replace an alarm (a PutMetricAlarm request). Confirmed first when live."""
+        ...
+
+    # Live tail.
+    def tail(self, request: TailRequest) -> AsyncIterator[dict[str, Any]]:
+        """StartLiveTail's stream: sessionStart, then sessionUpdate items, each
+        {"sessionUpdate": {"sessionMetadata": {"sampled": bool}, "sessionResults": [{"logStreamName",
+        "logGroupIdentifier", "message", "timestamp", "ingestionTime"}]}}.
+        For local files, the replay's batches in that shape."""
         ...
 
     async def close(self) -> None:
