@@ -16,6 +16,7 @@ from trailtui.ui.config import load_config
 OSC52_AGENT = "\x1b]52;c;cHduZWQ=\x07aws-cli/2.0"
 MARKUP_NAME = "[/]Get[link=https://evil.example]Object[/link]"
 TITLE_HIJACK = "\x1b]2;pwned\x07bucket"
+HOSTILE_KEY = "[/]\x1b]2;key\x07"
 BIDI_USER = "alice\u202eexe.txt"
 NUL_VALUE = "before\x00after"
 
@@ -46,7 +47,7 @@ TRAIL_EVENTS: list[dict[str, Any]] = [
     _event(1, "ListBuckets"),
     _event(2, "GetObject", userAgent=OSC52_AGENT),
     _event(3, MARKUP_NAME),
-    _event(4, "PutObject", requestParameters={"bucketName": TITLE_HIJACK}),
+    _event(4, "PutObject", requestParameters={"bucketName": TITLE_HIJACK, HOSTILE_KEY: "[bold]x"}),
     _event(5, "DeleteObject", userIdentity={"type": "IAMUser", "userName": BIDI_USER, "arn": NUL_VALUE}),
     _event(6, "ListBuckets"),
 ]
