@@ -87,3 +87,16 @@ def test_seeking_while_paused_moves_the_clock_and_delivers_nothing(tmp_path: Pat
 
     assert collector.event_ids == ["h9-0"]
     finish(replay, thread)
+
+
+def test_a_finished_replay_runs_again_from_a_seek(tmp_path: Path) -> None:
+    hourly_trail(tmp_path, hours=3)
+    replay = Replay([str(tmp_path)])
+    collector = Collector().subscribe_to(replay)
+    replay.run()
+
+    replay.seek(T0_MS + 2 * HOUR_MS - 90_000)
+    status = replay.run()
+
+    assert collector.rewinds == [T0_MS + 2 * HOUR_MS - 90_000]
+    assert collector.event_ids[-1:] == ["h2-0"] and status.events_delivered == 1

@@ -148,10 +148,15 @@ class Replay:
     # The engine thread.
 
     def run(self) -> ReplayStatus:
-        """Replay until every event is delivered (or, when following, until `stop()`); blocks."""
+        """Replay until every event is delivered (or, when following, until `stop()`); blocks.
+
+        After the end, `seek()` and another `run()` replay again from the time sought.
+        """
         self._last_step_s = self._next_poll_s = self._monotonic()
-        while not self._controls.stop_requested and not self._finished:
+        while not self._controls.stop_requested:
             self._apply_seek()
+            if self._finished:
+                break
             if self._controls.paused:
                 self._rate.update(self._monotonic(), self._progress.events_delivered)
                 self._sleep(CONTROL_TICK_S)
@@ -203,6 +208,7 @@ class Replay:
 
     def _step_fastest(self) -> float:
         """Deliver one batch as soon as it is safe; returns how long to wait (0: go on at once)."""
+        self._last_step_s = self._monotonic()
         self._read_until_releasable()
         batch = self._buffer.release(self._sources.earliest_unread_ms(), self._batch_size)
         if batch:
