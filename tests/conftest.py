@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from real_corpus import CORPUS_DIR
 from trailtui.events.model import Event
 from trailtui.events.readers import read_paths
-
-REPOSITORY = Path(__file__).resolve().parent.parent
-CORPUS_DIR = Path(os.environ.get("TRAILTUI_REAL_CORPUS", REPOSITORY.parent / "shared" / "corpus" / "real"))
 
 
 @pytest.fixture(scope="session")

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import copy
-import os
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import orjson
-import pytest
 
+from real_corpus import CORPUS_DIR
 from trailtui.contributors import Rule, parse_rule
 from trailtui.events.model import Event
 
 RULES_DIR = Path(__file__).parent / "rules"
-CORPUS_DIR = Path(os.environ.get("TRAILTUI_REAL_CORPUS", "/work/shared/corpus/real"))
 
 VALID_BODY: dict[str, Any] = {
     "Schema": {"Name": "CloudWatchLogRule", "Version": 1},
@@ -71,8 +69,7 @@ def event_time_ms(record: dict[str, Any]) -> int:
 @lru_cache(maxsize=1)
 def corpus_events() -> tuple[Event, ...]:
     paths = sorted(CORPUS_DIR.glob("*.ndjson"))
-    if not paths:
-        pytest.skip(f"no real corpus at {CORPUS_DIR}")
+    assert paths, f"the real corpus is missing: {CORPUS_DIR}"
     events = []
     for path in paths:
         for ordinal, line in enumerate(path.read_bytes().splitlines()):

@@ -9,9 +9,10 @@ from typing import Any
 
 import orjson
 
+from real_corpus import CORPUS_DIR
 from trailtui.events.model import Event
 
-CORPUS_DIRECTORY = "/work/shared/corpus/real"
+CORPUS_DIRECTORY = str(CORPUS_DIR)
 
 
 def event_time_ms(record: dict[str, Any]) -> int:

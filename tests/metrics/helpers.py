@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import orjson
 
+from real_corpus import CORPUS_DIR
 from trailtui.events.model import Event
 from trailtui.metrics.patterns import FilterPattern
-
-CORPUS_DIR = Path(os.environ.get("TRAILTUI_REAL_CORPUS", "/work/shared/corpus/real"))
 
 
 def make_event(record: dict[str, Any], timestamp_ms: int = 0, message: str | None = None) -> Event:
