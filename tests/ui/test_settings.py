@@ -18,7 +18,9 @@ from .helpers import run_query, settle, type_query
 QUERY = "fields eventName | limit 2"
 
 
-async def test_a_query_run_is_kept_in_the_history_file_and_offered_next_time(make_app, private_home: Path) -> None:
+async def test_a_query_run_is_kept_in_the_history_file_and_offered_next_time(
+    make_app, private_home: Path
+) -> None:
     async with make_app().run_test() as pilot:
         await run_query(pilot, QUERY)
     history_file = private_home / "data" / "trailtui" / "history.json"

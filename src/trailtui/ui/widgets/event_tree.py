@@ -41,6 +41,7 @@ class EventTree(Tree[EventField]):
     def show_event(self, document: dict[str, Any]) -> None:
         """Replace the tree with `document`."""
         self.clear()
+        self.root.set_label(Text(f"event {{{len(document)}}}", style="bold"))
         self.root.data = EventField("", document)
         self._add_fields(self.root, document, "", 0)
         self.root.expand()

@@ -50,7 +50,9 @@ class StatusLine(Widget):
     def render(self) -> Text:
         state = self.query_state
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append_text(event_text(self.backend))
+        room = max(self.size.width // 3, 12)
+        backend = self.backend if len(self.backend) <= room else self.backend[: room - 1] + "…"
+        text.append_text(event_text(backend))
         text.append(" │ ")
         text.append(state.status, self.get_component_rich_style("status-line--state"))
         text.append(_progress(state))
