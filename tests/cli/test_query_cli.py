@@ -166,3 +166,17 @@ def test_nothing_readable_exits_1(tmp_path: Path) -> None:
         f"{tmp_path / 'missing.json'}: skipped: cannot read: No such file or directory",
         "trailtui: no input could be read",
     ]
+
+
+def test_a_literal_star_in_not_equal_is_answered_as_cloudwatch_does_and_flagged(
+    trail: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query = 'fields eventName | filter eventName != "Assume*" | sort @timestamp asc'
+    code, out, err = run_cli(capsys, "query", query, str(trail), "--format", "ndjson")
+    assert code == 0
+    assert [orjson.loads(line)["eventName"] for line in out.splitlines()] == [
+        "CreateKey",
+        "AssumeRole",
+        "AssumeRole",
+    ]
+    assert err.startswith("trailtui: warning: line 1:40: `!=` compares literally")

@@ -20,6 +20,8 @@ from trailtui.cli.inputs import (
     time_range,
 )
 from trailtui.cli.progress import ProgressLine
+from trailtui.insights.errors import MalformedQueryError
+from trailtui.insights.executor import compile_query
 
 POLL_INTERVAL_S = 0.1
 
@@ -61,6 +63,7 @@ def run_query_command(options: argparse.Namespace) -> int:
         return 2
     backend = LocalBackend(input_paths(paths), stdin=sys.stdin.buffer if "-" in paths else None)
     request = QueryRequest(query_text, start_ms, end_ms, options.limit)
+    print_lint_warnings(query_text)
     try:
         query_id, results = asyncio.run(run_to_completion(backend, request))
     except MalformedQuery as error:
@@ -77,6 +80,16 @@ def run_query_command(options: argparse.Namespace) -> int:
         return 1
     sys.stdout.write(render_results(results, options.format))
     return 0
+
+
+def print_lint_warnings(query_text: str) -> None:
+    """What the local engine thinks the author may not have meant (CloudWatch accepts such queries too)."""
+    try:
+        warnings = compile_query(query_text).warnings
+    except MalformedQueryError:
+        return
+    for warning in warnings:
+        fail(f"warning: {warning}")
 
 
 def query_and_paths(options: argparse.Namespace) -> tuple[str, list[str]]:
