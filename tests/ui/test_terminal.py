@@ -65,7 +65,7 @@ def launch(tmux: Tmux, trail: Path, home: Path, query: str) -> None:
         "-k",
         "-t",
         "main",
-        f"env -u DISPLAY -u WAYLAND_DISPLAY {exports} {shlex.join(command)}",
+        f"env -u DISPLAY -u WAYLAND_DISPLAY -u COLUMNS -u LINES {exports} {shlex.join(command)}",
     )
 
 
