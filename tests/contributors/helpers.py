@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 from datetime import UTC, datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -13,8 +12,9 @@ import orjson
 from real_corpus import CORPUS_DIR
 from trailtui.contributors import Rule, parse_rule
 from trailtui.events.model import Event
+from trailtui.packs import BUILTIN_DIR
 
-RULES_DIR = Path(__file__).parent / "rules"
+RULES_DIR = BUILTIN_DIR / "cloudtrail" / "rules"
 
 VALID_BODY: dict[str, Any] = {
     "Schema": {"Name": "CloudWatchLogRule", "Version": 1},

@@ -1,10 +1,9 @@
-"""The CIS AWS Foundations CloudTrail patterns (spec §8), exactly as published, and the §8.16 checklist."""
+"""The CIS AWS Foundations CloudTrail patterns (spec §8) as the built-in pack ships them; §8.16 checklist."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,14 +20,15 @@ from trailtui.metrics.patterns.syntax import (
     Or,
     StringValue,
 )
+from trailtui.packs import load_builtin_packs
 
 from .helpers import corpus_events, dig, matches
 
-CIS_PATTERNS = dict(
-    line.split("\t", 1)
-    for line in (Path(__file__).parent / "cis_patterns.tsv").read_text().splitlines()
-    if line and not line.startswith("#")
-)
+CIS_PATTERNS = {
+    definition.name: definition.body["filterPattern"]
+    for definition in load_builtin_packs().of_kind("metric-filter")
+    if definition.pack == "cis-aws-foundations"
+}
 
 
 # ---------------------------------------------------------------- plain-Python answers, for the corpus
@@ -83,11 +83,11 @@ def failed_console_authentication(record: dict[str, Any]) -> bool:
 
 
 EXPECTED: dict[str, Callable[[dict[str, Any]], bool]] = {
-    "unauthorized_api_calls": unauthorized,
-    "console_sign_in_without_mfa": sign_in_without_mfa,
-    "console_sign_in_without_mfa_iam_user": iam_user_sign_in_without_mfa,
-    "root_usage": root_usage,
-    "iam_policy_changes": names_in(
+    "cis-unauthorized-api-calls": unauthorized,
+    "cis-console-sign-in-without-mfa": sign_in_without_mfa,
+    "cis-console-sign-in-without-mfa-iam-user": iam_user_sign_in_without_mfa,
+    "cis-root-account-usage": root_usage,
+    "cis-iam-policy-changes": names_in(
         *[
             "DeleteGroupPolicy",
             "DeleteRolePolicy",
@@ -107,12 +107,14 @@ EXPECTED: dict[str, Callable[[dict[str, Any]], bool]] = {
             "DetachGroupPolicy",
         ]
     ),
-    "cloudtrail_changes": names_in(
+    "cis-cloudtrail-configuration-changes": names_in(
         "CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"
     ),
-    "console_authentication_failures": failed_console_authentication,
-    "kms_key_disable_or_deletion": source_and_names("kms.amazonaws.com", "DisableKey", "ScheduleKeyDeletion"),
-    "s3_bucket_policy_changes": source_and_names(
+    "cis-console-authentication-failures": failed_console_authentication,
+    "cis-kms-key-disable-or-deletion": source_and_names(
+        "kms.amazonaws.com", "DisableKey", "ScheduleKeyDeletion"
+    ),
+    "cis-s3-bucket-policy-changes": source_and_names(
         "s3.amazonaws.com",
         *[
             "PutBucketAcl",
@@ -126,14 +128,14 @@ EXPECTED: dict[str, Callable[[dict[str, Any]], bool]] = {
             "DeleteBucketReplication",
         ],
     ),
-    "config_changes": source_and_names(
+    "cis-aws-config-changes": source_and_names(
         "config.amazonaws.com",
         "StopConfigurationRecorder",
         "DeleteDeliveryChannel",
         "PutDeliveryChannel",
         "PutConfigurationRecorder",
     ),
-    "security_group_changes": names_in(
+    "cis-security-group-changes": names_in(
         *[
             "AuthorizeSecurityGroupIngress",
             "AuthorizeSecurityGroupEgress",
@@ -143,7 +145,7 @@ EXPECTED: dict[str, Callable[[dict[str, Any]], bool]] = {
             "DeleteSecurityGroup",
         ]
     ),
-    "network_acl_changes": names_in(
+    "cis-network-acl-changes": names_in(
         *[
             "CreateNetworkAcl",
             "CreateNetworkAclEntry",
@@ -153,7 +155,7 @@ EXPECTED: dict[str, Callable[[dict[str, Any]], bool]] = {
             "ReplaceNetworkAclAssociation",
         ]
     ),
-    "network_gateway_changes": names_in(
+    "cis-network-gateway-changes": names_in(
         *[
             "CreateCustomerGateway",
             "DeleteCustomerGateway",
@@ -163,7 +165,7 @@ EXPECTED: dict[str, Callable[[dict[str, Any]], bool]] = {
             "DetachInternetGateway",
         ]
     ),
-    "route_table_changes": names_in(
+    "cis-route-table-changes": names_in(
         *[
             "CreateRoute",
             "CreateRouteTable",
@@ -174,7 +176,7 @@ EXPECTED: dict[str, Callable[[dict[str, Any]], bool]] = {
             "DisassociateRouteTable",
         ]
     ),
-    "vpc_changes": names_in(
+    "cis-vpc-changes": names_in(
         *[
             "CreateVpc",
             "DeleteVpc",
@@ -189,7 +191,7 @@ EXPECTED: dict[str, Callable[[dict[str, Any]], bool]] = {
             "EnableVpcClassicLink",
         ]
     ),
-    "organizations_changes": source_and_names(
+    "cis-organizations-changes": source_and_names(
         "organizations.amazonaws.com",
         *[
             "AcceptHandshake",
@@ -213,6 +215,10 @@ EXPECTED: dict[str, Callable[[dict[str, Any]], bool]] = {
         ],
     ),
 }
+
+
+def test_the_pack_holds_every_cis_pattern() -> None:
+    assert set(CIS_PATTERNS) == set(EXPECTED)
 
 
 @pytest.mark.parametrize("name", CIS_PATTERNS)
@@ -271,12 +277,12 @@ def test_unquoted_dotted_value_is_one_bare_string() -> None:
     ],
 )
 def test_leading_and_trailing_wildcards_in_quotes(error_code: str, expected: bool) -> None:
-    pattern = CIS_PATTERNS["unauthorized_api_calls"]
+    pattern = CIS_PATTERNS["cis-unauthorized-api-calls"]
     assert matches(pattern, {"errorCode": error_code}) is expected
 
 
 def test_unauthorized_calls_needs_an_error_code() -> None:
-    assert not matches(CIS_PATTERNS["unauthorized_api_calls"], {"eventName": "GetObject"})
+    assert not matches(CIS_PATTERNS["cis-unauthorized-api-calls"], {"eventName": "GetObject"})
 
 
 ROOT = {"type": "Root", "arn": "arn:aws:iam::123456789012:root"}
@@ -296,18 +302,18 @@ ROOT = {"type": "Root", "arn": "arn:aws:iam::123456789012:root"}
 def test_not_exists_mixed_with_and_and_no_space_before_the_value(
     record: dict[str, Any], expected: bool
 ) -> None:
-    assert matches(CIS_PATTERNS["root_usage"], record) is expected
+    assert matches(CIS_PATTERNS["cis-root-account-usage"], record) is expected
 
 
 def test_not_exists_binds_inside_the_and_chain() -> None:
-    tree = parse_pattern(CIS_PATTERNS["root_usage"])
+    tree = parse_pattern(CIS_PATTERNS["cis-root-account-usage"])
     assert isinstance(tree, JsonPattern) and isinstance(tree.expression, And)
     not_exists = KeywordCheck(parse_selector("$.userIdentity.invokedBy"), Check.NOT_EXISTS)
     assert tree.expression.operands[1] == not_exists
 
 
 def test_sixteen_alternatives_in_one_or_chain() -> None:
-    tree = parse_pattern(CIS_PATTERNS["iam_policy_changes"])
+    tree = parse_pattern(CIS_PATTERNS["cis-iam-policy-changes"])
     assert isinstance(tree, JsonPattern) and isinstance(tree.expression, Or)
     assert len(tree.expression.operands) == 16
     assert all(isinstance(operand, Group) for operand in tree.expression.operands)
@@ -315,11 +321,11 @@ def test_sixteen_alternatives_in_one_or_chain() -> None:
 
 @pytest.mark.parametrize("event_name", ["DeleteGroupPolicy", "AttachRolePolicy", "DetachGroupPolicy"])
 def test_every_alternative_of_a_long_chain_matches(event_name: str) -> None:
-    assert matches(CIS_PATTERNS["iam_policy_changes"], {"eventName": event_name})
+    assert matches(CIS_PATTERNS["cis-iam-policy-changes"], {"eventName": event_name})
 
 
 def test_a_name_outside_the_chain_does_not_match() -> None:
-    assert not matches(CIS_PATTERNS["iam_policy_changes"], {"eventName": "GetPolicy"})
+    assert not matches(CIS_PATTERNS["cis-iam-policy-changes"], {"eventName": "GetPolicy"})
 
 
 @pytest.mark.parametrize(
@@ -332,7 +338,7 @@ def test_a_name_outside_the_chain_does_not_match() -> None:
     ],
 )
 def test_nested_parentheses_group_an_or_inside_an_and(record: dict[str, Any], expected: bool) -> None:
-    assert matches(CIS_PATTERNS["kms_key_disable_or_deletion"], record) is expected
+    assert matches(CIS_PATTERNS["cis-kms-key-disable-or-deletion"], record) is expected
 
 
 @pytest.mark.parametrize(
@@ -353,11 +359,11 @@ def test_current_sign_in_without_mfa_pattern(
         "userIdentity": {"type": user_type},
         "responseElements": {"ConsoleLogin": outcome},
     }
-    assert matches(CIS_PATTERNS["console_sign_in_without_mfa_iam_user"], record) is expected
+    assert matches(CIS_PATTERNS["cis-console-sign-in-without-mfa-iam-user"], record) is expected
 
 
 def test_sign_in_without_the_mfa_field_is_not_counted() -> None:
-    assert not matches(CIS_PATTERNS["console_sign_in_without_mfa"], {"eventName": "ConsoleLogin"})
+    assert not matches(CIS_PATTERNS["cis-console-sign-in-without-mfa"], {"eventName": "ConsoleLogin"})
 
 
 def test_quoted_and_bare_event_names_match_the_same_events() -> None:
@@ -365,4 +371,4 @@ def test_quoted_and_bare_event_names_match_the_same_events() -> None:
     bare = "{($.eventSource = organizations.amazonaws.com) && ($.eventName = MoveAccount)}"
     record = {"eventSource": "organizations.amazonaws.com", "eventName": "MoveAccount"}
     assert matches(quoted, record) and matches(bare, record)
-    assert matches(CIS_PATTERNS["organizations_changes"], record)
+    assert matches(CIS_PATTERNS["cis-organizations-changes"], record)
