@@ -73,6 +73,12 @@ class ResultsTable(DataTable[object]):
             return
         self.post_message(self.EventRequested(row["@ptr"]))
 
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        """A click on a column header sorts by that column, as `s` does under the cursor."""
+        event.stop()
+        self.move_cursor(column=event.column_index)
+        self.action_sort_column()
+
     def action_sort_column(self) -> None:
         """Sort by the column under the cursor; again on the same column reverses the order."""
         if not self.columns_shown:

@@ -1,0 +1,46 @@
+"""`trailtui [PATH ...]` starts the console; its options are checked before any screen is drawn."""
+
+from __future__ import annotations
+
+import pytest
+
+from trailtui.cli import COMMANDS
+from trailtui.cli.console_command import is_console_invocation, run_console
+
+from .helpers import column_values, run_query
+
+
+@pytest.mark.parametrize(
+    ("arguments", "console"),
+    [
+        ([], True),
+        (["trail/"], True),
+        (["--query", "fields x"], True),
+        (["query", "x"], False),
+        (["--help"], False),
+    ],
+)
+def test_the_console_runs_unless_a_sub_command_is_named(arguments: list[str], console: bool) -> None:
+    assert is_console_invocation(arguments, list(COMMANDS)) is console
+
+
+@pytest.mark.parametrize("option", [["--speed", "2"], ["--follow"]])
+def test_replay_options_are_refused_until_the_replay_engine_is_wired(
+    option: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_console(option) == 2
+    assert "replay engine" in capsys.readouterr().err
+
+
+def test_an_unreadable_query_file_is_a_usage_error(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_console(["--query-file", str(tmp_path / "missing.q")]) == 2
+    assert "cannot read --query-file" in capsys.readouterr().err
+
+
+async def test_a_header_click_sorts_by_that_column(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = await run_query(pilot, "fields sourceIPAddress as ip, eventName | sort @timestamp desc")
+        await pilot.click("ResultsTable", offset=(3, 0))
+        await pilot.pause()
+        assert column_values(table, "ip")[0] == "198.51.100.1"
