@@ -8,20 +8,23 @@ it saves. Memory grows with groups and kept rows, never with the events scanned.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from threading import Event as Flag
 
 from trailtui.backends.base import InputReport, ScanProgress
 from trailtui.events.layout import STDIN, expand_paths
-from trailtui.events.model import Event
-from trailtui.events.readers import FileReading, read_path
+from trailtui.events.readers import Admit, FileReading, read_path
 from trailtui.insights import executor
+from trailtui.insights.pushdown import admit_test, field_tests
+from trailtui.insights.results import ScanStatistics
 
 PARALLEL_THRESHOLD_BYTES = 32 * 1024 * 1024
 CHUNK_BYTES = 8 * 1024 * 1024
@@ -48,20 +51,35 @@ class InputFile:
 def scan_readings(
     compiled: executor.CompiledQuery, readings: Iterable[FileReading], options: executor.RunOptions
 ) -> ChunkResult:
-    """Run the streaming part of a query over readings, one file at a time."""
-    partials = []
-    result = ChunkResult(partial=executor.scan(compiled, [], options))
+    """Run the streaming part of a query over readings, one file at a time (the query planned once)."""
+    scanner = executor.Scanner(compiled, options)
+    result = ChunkResult(partial=scanner.partial())
     for reading in readings:
-        partials.append(executor.scan(compiled, reading.events, options, _average_size(reading)))
+        average = reading.content_size // max(1, reading.event_count)
+        scanner.feed(reading.events, event_size=average)
+        if reading.passed_over:
+            _count_passed_over(scanner.statistics, reading, options, average)
         _account(result, reading)
-    result.partial = executor.merge([result.partial, *partials])
+    result.partial = scanner.partial()
     return result
 
 
-def _average_size(reading: FileReading) -> Callable[[Event], int]:
-    """bytesScanned without serialising every event: each event counts its file's average size."""
-    average = reading.content_size // max(1, len(reading.events))
-    return lambda _event: average
+def _count_passed_over(
+    statistics: ScanStatistics, reading: FileReading, options: executor.RunOptions, size: int
+) -> None:
+    """Events the reader turned away still count as scanned (bytesScanned: each its file's average)."""
+    start_ms, end_ms = options.start_ms, options.end_ms
+    if start_ms is None and end_ms is None:
+        statistics.records_scanned += len(reading.passed_over)
+        statistics.bytes_scanned += size * len(reading.passed_over)
+        statistics.accounts |= reading.passed_over_accounts()
+        return
+    low = start_ms if start_ms is not None else -(2**63)
+    high = end_ms if end_ms is not None else 2**63
+    in_range = [entry for entry in reading.passed_over_times() if low <= entry[0] <= high]
+    statistics.records_scanned += len(in_range)
+    statistics.bytes_scanned += size * len(in_range)
+    statistics.accounts.update(account for _, account in in_range)
 
 
 def _account(result: ChunkResult, reading: FileReading) -> None:
@@ -80,9 +98,32 @@ def _compiled(query: str) -> executor.CompiledQuery:
     return executor.compile_query(query)
 
 
+@lru_cache(maxsize=8)
+def _admit(query: str, options: executor.RunOptions) -> Admit | None:
+    return admit_test(field_tests(_compiled(query).query, options.context))
+
+
 def scan_files(query: str, paths: Sequence[str], options: executor.RunOptions) -> ChunkResult:
-    """Worker entry point: read and scan a chunk of files (the query travels as text)."""
-    return scan_readings(_compiled(query), (read_path(path) for path in paths), options)
+    """Worker entry point: read and scan a chunk of files (the query travels as text).
+
+    Records that a pushed-down filter conjunct rejects are counted but never become events, and the cyclic
+    garbage collector rests meanwhile: parsing allocates millions of objects and frees them by reference
+    counting, so its passes would only walk live data.
+    """
+    admit = _admit(query, options)
+    with _collector_paused():
+        return scan_readings(_compiled(query), (read_path(path, admit=admit) for path in paths), options)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def chunk_files(files: Sequence[InputFile], chunk_bytes: int = CHUNK_BYTES) -> Iterator[list[InputFile]]:

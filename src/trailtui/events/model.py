@@ -114,7 +114,8 @@ def field_getter(name: str) -> FieldGetter:
         key = segments[0]
 
         def top_level(event: Event) -> Any:
-            return leaf(event.record.get(key))
+            value = event.record.get(key)
+            return None if isinstance(value, dict | list) else value
 
         return top_level
 
@@ -122,6 +123,17 @@ def field_getter(name: str) -> FieldGetter:
         return leaf(resolve_path(event.record, segments))
 
     return nested
+
+
+@lru_cache(maxsize=4096)
+def record_field_getter(name: str) -> Callable[[dict[str, Any]], Any]:
+    """`field_getter` for a log field (not a system field) on a raw record, before it is an Event."""
+    key_path = name[1:] if name.startswith("@@") else name
+    segments = tuple(key_path.split("."))
+    if len(segments) == 1:
+        key = segments[0]
+        return lambda record: leaf(record.get(key))
+    return lambda record: leaf(resolve_path(record, segments))
 
 
 def leaf(value: Any) -> Any:

@@ -23,7 +23,7 @@ import json
 import re
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,9 @@ _EVENT_KEYS = ("eventVersion", "eventName", "eventSource", "eventTime")
 _LONE_SURROGATE = re.compile("[\udc80-\udcff]")
 _NEXT_RECORD = re.compile(r"\}\s*,\s*(\{)")
 
+Admit = Callable[[dict[str, Any]], bool]
+"""A query's cheap test on a raw record: False means no step of the query could keep it."""
+
 
 @dataclass(slots=True)
 class FileReading:
@@ -49,6 +52,31 @@ class FileReading:
     skipped_file_reason: str | None = None
     byte_size: int = 0
     content_size: int = 0
+    passed_over: list[dict[str, Any]] = field(default_factory=list)
+    """The records of events the reader's `admit` test turned away, kept for statistics."""
+    hints: LayoutHints = field(default_factory=LayoutHints)
+
+    @property
+    def event_count(self) -> int:
+        """Events in the file, including those passed over."""
+        return len(self.events) + len(self.passed_over)
+
+    def passed_over_accounts(self) -> set[str]:
+        hinted = self.hints.account
+        if hinted is not None:
+            return {hinted} if self.passed_over else set()
+        return {_text(record.get("recipientAccountId")) or "unknown" for record in self.passed_over}
+
+    def passed_over_times(self) -> list[tuple[int, str]]:
+        """(@timestamp, account) of each passed-over event."""
+        hinted = self.hints.account
+        return [
+            (
+                _timestamp_ms(record, self.hints),
+                hinted or _text(record.get("recipientAccountId")) or "unknown",
+            )
+            for record in self.passed_over
+        ]
 
     def skip_record(self, problem: str) -> None:
         self.skipped_records += 1
@@ -73,15 +101,19 @@ def read_paths(paths: Iterable[str], stdin: Any = None) -> Iterator[FileReading]
         yield read_path(path, stdin)
 
 
-def read_path(path: str, stdin: Any = None) -> FileReading:
-    """Read one file (or stdin for `-`); never raises for bad or unreadable input."""
+def read_path(path: str, stdin: Any = None, admit: Admit | None = None) -> FileReading:
+    """Read one file (or stdin for `-`); never raises for bad or unreadable input.
+
+    With `admit`, CloudTrail records it rejects become `passed_over` entries instead of events (their
+    ordinals stay reserved, so every @ptr is the same as without it).
+    """
     if is_digest(path):
         return FileReading(path, skipped_file_reason="CloudTrail digest file")
     try:
         data = _read_raw(path, stdin)
     except OSError as error:
         return FileReading(path, skipped_file_reason=f"cannot read: {error.strerror or error}")
-    return read_bytes(path, data)
+    return read_bytes(path, data, admit)
 
 
 def _read_raw(path: str, stdin: Any) -> bytes:
@@ -92,8 +124,8 @@ def _read_raw(path: str, stdin: Any) -> bytes:
         return handle.read()
 
 
-def read_bytes(path: str, data: bytes) -> FileReading:
-    """Events from the bytes of one file, whatever its format."""
+def read_bytes(path: str, data: bytes, admit: Admit | None = None) -> FileReading:
+    """Events from the bytes of one file, whatever its format (`admit` as for `read_path`)."""
     reading = FileReading(path, byte_size=len(data))
     content = _decompress(data, reading)
     reading.content_size = len(content)
@@ -105,7 +137,8 @@ def read_bytes(path: str, data: bytes) -> FileReading:
     if body[:1] not in (b"{", b"["):
         reading.skipped_file_reason = "not CloudTrail (not JSON)"
         return reading
-    _parse_content(body, reading, layout_hints(path))
+    reading.hints = layout_hints(path)
+    _parse_content(body, reading, reading.hints, admit)
     return reading
 
 
@@ -132,7 +165,7 @@ def _decompress(data: bytes, reading: FileReading) -> bytes:
     return content
 
 
-def _parse_content(body: bytes, reading: FileReading, hints: LayoutHints) -> None:
+def _parse_content(body: bytes, reading: FileReading, hints: LayoutHints, admit: Admit | None) -> None:
     try:
         document = orjson.loads(body)
     except orjson.JSONDecodeError:
@@ -144,9 +177,9 @@ def _parse_content(body: bytes, reading: FileReading, hints: LayoutHints) -> Non
             _read_damaged_document(body, reading, hints)
         return
     if isinstance(document, list):
-        _add_records(document, reading, hints)
+        _add_records(document, reading, hints, admit)
     elif isinstance(document, dict):
-        _read_document(document, reading, hints)
+        _read_document(document, reading, hints, admit)
 
 
 def _looks_like_ndjson(body: bytes) -> bool:
@@ -157,11 +190,13 @@ def _looks_like_ndjson(body: bytes) -> bool:
         return False
 
 
-def _read_document(document: dict[str, Any], reading: FileReading, hints: LayoutHints) -> None:
+def _read_document(
+    document: dict[str, Any], reading: FileReading, hints: LayoutHints, admit: Admit | None
+) -> None:
     if "Records" in document:
         records = document["Records"]
         if isinstance(records, list):
-            _add_records(records, reading, hints)
+            _add_records(records, reading, hints, admit)
         else:
             reading.skipped_file_reason = "not CloudTrail (Records is not a list)"
     elif isinstance(document.get("events"), list):
@@ -176,12 +211,32 @@ def _read_document(document: dict[str, Any], reading: FileReading, hints: Layout
         reading.skipped_file_reason = "not CloudTrail (no Records, events or Events)"
 
 
-def _add_records(records: list[Any], reading: FileReading, hints: LayoutHints) -> None:
+def _add_records(
+    records: list[Any], reading: FileReading, hints: LayoutHints, admit: Admit | None = None
+) -> None:
+    """The hot loop of reading: `make_event` inlined, with the file's hints read once."""
+    events = reading.events
+    append = events.append
+    passed_over = reading.passed_over
+    path = reading.path
+    hinted_account = hints.account
+    hinted_region = hints.region or "unknown"
+    fallback_ms = hints.delivered_ms or 0
     for position, record in enumerate(records):
-        if isinstance(record, dict):
-            reading.events.append(make_event(record, reading.path, len(reading.events), hints))
-        else:
+        if type(record) is not dict and not isinstance(record, dict):
             reading.skip_record(f"record {position + 1} is not a JSON object")
+            continue
+        if admit is not None and not admit(record):
+            passed_over.append(record)
+            continue
+        timestamp_ms = parse_event_time(record.get("eventTime"))
+        if timestamp_ms is None:
+            timestamp_ms = parse_event_time(record.get("@timestamp")) or fallback_ms
+        account = hinted_account or _text(record.get("recipientAccountId")) or "unknown"
+        region = record.get("awsRegion")
+        if type(region) is not str or not region:
+            region = hinted_region
+        append(Event(record, timestamp_ms, path, len(events) + len(passed_over), account, region))
 
 
 def _add_messages(entries: list[Any], message_key: str, reading: FileReading, hints: LayoutHints) -> None:
@@ -280,6 +335,13 @@ def make_event(
     account = hints.account or _text(record.get("recipientAccountId")) or "unknown"
     region = _text(record.get("awsRegion")) or hints.region or "unknown"
     return Event(record, timestamp_ms, source, ordinal, account, region, message)
+
+
+def _timestamp_ms(record: dict[str, Any], hints: LayoutHints) -> int:
+    timestamp_ms = parse_event_time(record.get("eventTime"))
+    if timestamp_ms is None:
+        timestamp_ms = parse_event_time(record.get("@timestamp")) or hints.delivered_ms or 0
+    return timestamp_ms
 
 
 def _text(value: Any) -> str | None:

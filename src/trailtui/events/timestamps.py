@@ -15,10 +15,19 @@ _EVENT_TIME = re.compile(
 )
 _CACHE_LIMIT = 65_536
 _cache: dict[str, int | None] = {}
+_minute_cache: dict[str, int | None] = {}
+_SECOND_DIGITS = frozenset("0123456789")
 
 
 def parse_event_time(text: object) -> int | None:
     """Epoch milliseconds for an event time string, or None when it is not a timestamp."""
+    if type(text) is str and len(text) == 20 and text[19] == "Z" and text[16] == ":":
+        minute_ms = _minute_cache.get(text[:16], -1)
+        if minute_ms == -1:
+            minute_ms = _canonical_minute(text[:16])
+        tens, units = text[17], text[18]
+        if minute_ms is not None and tens in "012345" and units in _SECOND_DIGITS:
+            return minute_ms + (int(tens) * 10 + int(units)) * 1000
     if not isinstance(text, str):
         return None
     cached = _cache.get(text, -1)
@@ -29,6 +38,15 @@ def parse_event_time(text: object) -> int | None:
         _cache.clear()
     _cache[text] = millis
     return millis
+
+
+def _canonical_minute(prefix: str) -> int | None:
+    """The fast path's cache: CloudTrail's `YYYY-MM-DDTHH:MM` prefix in epoch ms (None if not one)."""
+    minute_ms = _parse(prefix + ":00Z") if prefix[10] == "T" else None
+    if len(_minute_cache) >= _CACHE_LIMIT:
+        _minute_cache.clear()
+    _minute_cache[prefix] = minute_ms
+    return minute_ms
 
 
 def _parse(text: str) -> int | None:

@@ -21,6 +21,7 @@ since computing `@message` serialises the event).
 
 from __future__ import annotations
 
+import operator
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -104,21 +105,69 @@ def scan(
     compiled: CompiledQuery, events: Iterable[Event], options: RunOptions, size_of: SizeOf | None = None
 ) -> Partial:
     """Stream a partition of events through the commands before the first barrier into its state."""
-    plan = Plan(compiled.query, options)
-    statistics = ScanStatistics()
-    records: Iterable[Record] = _records_in_range(events, options, statistics, size_of or message_size)
-    for step in plan.prefix:
-        records = step(records)
-    barrier = plan.barrier
-    state = barrier.new_state()
-    add = barrier.add
-    matched = 0
-    for record in records:
-        matched += 1
-        if not add(state, record):  # type: ignore[arg-type]
-            break
-    statistics.records_matched = matched
-    return Partial(statistics, state)
+    scanner = Scanner(compiled, options)
+    scanner.feed(events, size_of)
+    return scanner.partial()
+
+
+class Scanner:
+    """`scan` fed in batches (one file at a time, say): the query is planned once for them all."""
+
+    def __init__(self, compiled: CompiledQuery, options: RunOptions) -> None:
+        self.plan = Plan(compiled.query, options)
+        self.options = options
+        self.statistics = ScanStatistics()
+        self.state = self.plan.barrier.new_state()
+        self.full_states: list[BarrierState] = []
+        self.stopped = False
+
+    def feed(
+        self, events: Iterable[Event], size_of: SizeOf | None = None, event_size: int | None = None
+    ) -> None:
+        """Scan one more batch of events (in partition order).
+
+        A barrier that stopped early (`limit any`) stopped only its batch, as if each batch were a
+        partition of its own: the next batch starts a new state, merged in order at the end.
+        """
+        if self.stopped:
+            self.full_states.append(self.state)
+            self.state = self.plan.barrier.new_state()
+            self.stopped = False
+        statistics = self.statistics
+        records: Iterable[Record]
+        options = self.options
+        if (
+            event_size is not None
+            and isinstance(events, list)
+            and options.start_ms is None
+            and options.end_ms is None
+        ):
+            statistics.records_scanned += len(events)
+            statistics.bytes_scanned += event_size * len(events)
+            statistics.accounts.update(map(_account_of, events))
+            records = map(_new_record, events)
+        else:
+            sizer = size_of or (message_size if event_size is None else (lambda _event: event_size))
+            records = _records_in_range(events, options, statistics, sizer)
+        for step in self.plan.prefix:
+            records = step(records)
+        add = self.plan.barrier.add
+        state = self.state
+        matched = 0
+        for record in records:
+            matched += 1
+            if not add(state, record):  # type: ignore[arg-type]
+                self.stopped = True
+                break
+        statistics.records_matched += matched
+
+    def partial(self) -> Partial:
+        state = self.state
+        if self.full_states:
+            state = self.full_states[0]
+            for later in [*self.full_states[1:], self.state]:
+                state.merge(later)  # type: ignore[arg-type]
+        return Partial(self.statistics, state)
 
 
 def merge(partials: Iterable[Partial]) -> Partial:
@@ -201,6 +250,13 @@ def _records_in_range(
         statistics.bytes_scanned += size_of(event)
         accounts.add(event.account)
         yield Record(event, {})
+
+
+_account_of = operator.attrgetter("account")
+
+
+def _new_record(event: Event) -> Record:
+    return Record(event, {})
 
 
 def _in_memory(step: RecordStep) -> InMemoryStep:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trailtui.insights import ast
-from trailtui.insights.aggregates import AGGREGATE_FUNCTIONS, Aggregator
+from trailtui.insights.aggregates import AGGREGATE_FUNCTIONS, Aggregator, TimedChoiceAggregator
 from trailtui.insights.checks import parse_outputs
 from trailtui.insights.compiler import ExpressionCompiler, Getter, Record, Scope
 from trailtui.insights.values import compile_regex, natural_sort_key, render, to_text
@@ -318,6 +318,10 @@ class StatsStep:
 
         item_compiler = ExpressionCompiler(output_scope, compiler.context, aggregate_slot)
         self.items = [(item.name, item_compiler.compile(item.expression)) for item in command.items]
+        self.slot_readers = tuple(slot.read for slot in self.slots)
+        self.needs_time = any(
+            isinstance(slot.factory(slot.constants), TimedChoiceAggregator) for slot in self.slots
+        )
 
     @staticmethod
     def _slot(call: ast.Call, compiler: ExpressionCompiler) -> AggregateSlot:
@@ -331,15 +335,20 @@ class StatsStep:
         return GroupTable()
 
     def add(self, table: GroupTable, record: Record) -> bool:
-        values = tuple(read(record) for read in self.group_readers)
-        key = hashable_values(values)
-        group = table.groups.get(key)
+        values = tuple([read(record) for read in self.group_readers])
+        groups = table.groups
+        try:
+            group = groups.get(values)
+            key = values
+        except TypeError:
+            key = hashable_values(values)
+            group = groups.get(key)
         if group is None:
             group = (values, [slot.factory(slot.constants) for slot in self.slots])
-            table.groups[key] = group
-        timestamp_ms = self._timestamp_ms(record)
-        for slot, aggregator in zip(self.slots, group[1], strict=True):
-            aggregator.add(True if slot.read is None else slot.read(record), timestamp_ms)
+            groups[key] = group
+        timestamp_ms = self._timestamp_ms(record) if self.needs_time else 0
+        for read, aggregator in zip(self.slot_readers, group[1]):  # noqa: B905 (same length by construction)
+            aggregator.add(True if read is None else read(record), timestamp_ms)
         return True
 
     def _timestamp_ms(self, record: Record) -> int:
