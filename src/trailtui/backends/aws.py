@@ -28,6 +28,7 @@ from trailtui.backends.base import (
     NotFound,
     QueryRequest,
     QueryResults,
+    ReplayControl,
     RuleReportRequest,
     ScanProgress,
     TailRequest,
@@ -49,7 +50,7 @@ MAX_LISTED_ITEMS = 1000
 class AwsBackend:
     """Logs Insights, Contributor Insights, metric filters, alarms and Live Tail in an AWS account."""
 
-    replay = None
+    replay: ReplayControl | None = None
 
     def __init__(
         self,

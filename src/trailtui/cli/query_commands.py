@@ -7,18 +7,17 @@ import asyncio
 import sys
 from typing import Any
 
-from trailtui.backends.base import TERMINAL_STATUSES, Backend, MalformedQuery, NotFound, QueryRequest
-from trailtui.backends.local import LocalBackend
+from trailtui.backends.base import TERMINAL_STATUSES, Backend, BackendError, MalformedQuery, QueryRequest
 from trailtui.cli import output
 from trailtui.cli.inputs import (
     UsageError,
     add_path_argument,
     add_time_arguments,
     fail,
-    input_paths,
     print_input_report,
     time_range,
 )
+from trailtui.cli.live_options import add_live_arguments, backend_from_options, print_notices
 from trailtui.cli.progress import ProgressLine
 from trailtui.insights.errors import MalformedQueryError
 from trailtui.insights.executor import compile_query
@@ -38,6 +37,7 @@ def add_query_parser(commands: Any) -> None:
     add_time_arguments(parser)
     parser.add_argument("--limit", type=int, metavar="N", help="at most N rows (1 to 100000; default 10000)")
     parser.add_argument("--format", choices=output.FORMATS, default="table")
+    add_live_arguments(parser)
     parser.set_defaults(run=run_query_command)
 
 
@@ -49,6 +49,7 @@ def add_event_parser(commands: Any) -> None:
     )
     parser.add_argument("ptr", help="an @ptr value from a query result")
     add_path_argument(parser)
+    add_live_arguments(parser)
     parser.set_defaults(run=run_event_command)
 
 
@@ -58,10 +59,13 @@ def run_query_command(options: argparse.Namespace) -> int:
         start_ms, end_ms = time_range(options)
         if options.limit is not None and not 1 <= options.limit <= 100_000:
             raise UsageError("--limit must be between 1 and 100000")
+        backend = backend_from_options(options, paths)
     except UsageError as error:
         fail(str(error))
         return 2
-    backend = LocalBackend(input_paths(paths), stdin=sys.stdin.buffer if "-" in paths else None)
+    except BackendError as error:
+        fail(str(error))
+        return 1
     request = QueryRequest(query_text, start_ms, end_ms, options.limit)
     print_lint_warnings(query_text)
     try:
@@ -69,13 +73,17 @@ def run_query_command(options: argparse.Namespace) -> int:
     except MalformedQuery as error:
         fail(f"malformed query: {error}")
         return 2
+    except BackendError as error:
+        fail(str(error))
+        return 1
+    print_notices(backend)
     report = backend.input_report()
     print_input_report(report)
     if results["status"] != "Complete":
         reason = backend.query_failure(query_id)
         fail(f"query {results['status'].lower()}" + (f": {reason}" if reason else ""))
         return 1
-    if report.files_read == 0 and not results["results"]:
+    if not options.live and report.files_read == 0 and not results["results"]:
         fail("no input could be read")
         return 1
     sys.stdout.write(render_results(results, options.format))
@@ -134,12 +142,22 @@ def render_results(results: dict[str, Any], format_name: str) -> str:
 
 
 def run_event_command(options: argparse.Namespace) -> int:
-    paths = options.paths
-    backend = LocalBackend(input_paths(paths), stdin=sys.stdin.buffer if "-" in paths else None)
     try:
-        event = backend.find_event(options.ptr)
-    except NotFound as error:
+        backend = backend_from_options(options, options.paths)
+        record = asyncio.run(log_record(backend, options.ptr))
+    except UsageError as error:
+        fail(str(error))
+        return 2
+    except BackendError as error:
         fail(str(error))
         return 1
-    sys.stdout.write(event.message + "\n")
+    sys.stdout.write(record["@message"] + "\n")
     return 0
+
+
+async def log_record(backend: Backend, ptr: str) -> dict[str, str]:
+    """GetLogRecord for one @ptr; `@message` is the event's exact text."""
+    try:
+        return await backend.get_log_record(ptr)
+    finally:
+        await backend.close()
