@@ -2,16 +2,20 @@
 
 Queries follow StartQuery/GetQueryResults/StopQuery: each runs in a thread of its own (its scan in worker
 processes when the input is large), so callers poll, as they would poll CloudWatch, and never block.
+Rules, metric filters, alarms, saved queries, tail and the replay controls come from `LocalMonitoring`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
+import sys
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from trailtui.backends.base import (
@@ -22,13 +26,16 @@ from trailtui.backends.base import (
     QueryResults,
     ScanProgress,
 )
+from trailtui.backends.local_monitoring import LocalMonitoring
+from trailtui.backends.local_replay import ReplaySettings
 from trailtui.backends.local_scan import InputFile, QueryScan, list_input_files
 from trailtui.events.layout import STDIN
 from trailtui.events.model import Event, decode_ptr, flatten
-from trailtui.events.readers import read_path
+from trailtui.events.readers import FileReading, read_bytes, read_path
 from trailtui.insights import executor
 from trailtui.insights.errors import MalformedQueryError
 from trailtui.insights.values import render
+from trailtui.packs import PackContents
 
 
 @dataclass
@@ -44,15 +51,37 @@ class LocalQuery:
     thread: threading.Thread | None = None
 
 
-class LocalBackend:
-    """Logs Insights and drill-down over local CloudTrail files."""
+class LocalBackend(LocalMonitoring):
+    """Logs Insights, drill-down, and the replay's rules, metrics, alarms and tail over local files.
 
-    def __init__(self, paths: Sequence[str], stdin: Any = None) -> None:
+    `replay` says how the replay runs (default: as fast as possible, not following). `packs` replaces the
+    definitions loaded at start (default: the built-in packs and the user's, from `user_packs_dir`).
+    Stdin is read whole at start for queries and a replay; a following replay reads it as it comes instead.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        stdin: Any = None,
+        *,
+        replay: ReplaySettings | None = None,
+        packs: PackContents | None = None,
+        user_packs_dir: Path | None = None,
+    ) -> None:
         self.paths = list(paths)
         self.description = "local: " + (
             ", ".join(self.paths) if len(self.paths) <= 2 else f"{len(self.paths)} paths"
         )
-        self._stdin_reading = read_path(STDIN, stdin) if STDIN in self.paths else None
+        settings = replay or ReplaySettings()
+        self._stdin_reading: FileReading | None = None
+        replay_stdin = None
+        if STDIN in self.paths:
+            replay_stdin = stdin if stdin is not None else sys.stdin.buffer
+            if not settings.follow:
+                stdin_bytes = bytes(replay_stdin.read())
+                self._stdin_reading = read_bytes(STDIN, stdin_bytes)
+                replay_stdin = io.BytesIO(stdin_bytes)
+        self._init_monitoring(self.paths, replay_stdin, settings, packs, user_packs_dir)
         self._files: list[InputFile] | None = None
         self._queries: dict[str, LocalQuery] = {}
         self._ids = itertools.count(1)
@@ -141,6 +170,7 @@ class LocalBackend:
         return self._report
 
     async def close(self) -> None:
+        await self._close_monitoring()
         for query in self._queries.values():
             query.scan.cancelled.set()
         for query in self._queries.values():
