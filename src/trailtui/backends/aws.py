@@ -20,7 +20,14 @@ from trailtui.backends.aws_calls import Caller, Health, RetryPolicy
 from trailtui.backends.aws_errors import ServiceError
 from trailtui.backends.aws_log_groups import LogGroup, LogGroupChoice, choose_log_groups
 from trailtui.backends.aws_session import AwsClients, AwsOptions, open_clients
-from trailtui.backends.aws_shapes import malformed_query, query_window, utc_datetime, with_times, zulu_time
+from trailtui.backends.aws_shapes import (
+    malformed_query,
+    query_window,
+    utc_datetime,
+    utc_moment,
+    with_times,
+    zulu_time,
+)
 from trailtui.backends.base import (
     TERMINAL_STATUSES,
     BackendError,
@@ -256,7 +263,8 @@ class AwsBackend:
             if not page.get("NextToken"):
                 break
             params["NextToken"] = page["NextToken"]
-        return dict(with_times({"MetricDataResults": list(results.values()), "Messages": messages}))
+        response = {"MetricDataResults": list(results.values()), "Messages": messages}
+        return dict(with_times(response, utc_moment))
 
     async def describe_alarms(self) -> dict[str, Any]:
         alarms = await self._pages(self.clients.cloudwatch, "describe_alarms", "MetricAlarms", cw=True)

@@ -1,8 +1,9 @@
 """Conversions between boto3's answers and the shapes the local backend gives, so callers see no seam.
 
-- Times in CloudWatch responses become the ISO-8601 strings the local engines write: alarms, alarm history
-  and metric data as the AWS CLI prints them (`2023-11-14T22:14:00+00:00`, microseconds when there are
-  some); GetInsightRuleReport as the local contributor report does (`2023-11-14T22:14:00Z`).
+- Times in CloudWatch responses take the form the local engines give: alarms and alarm history as the
+  AWS CLI prints them (`2023-11-14T22:14:00+00:00`, microseconds when there are some), GetInsightRuleReport
+  as the local contributor report does (`2023-11-14T22:14:00Z`), GetMetricData as UTC datetimes (the
+  local metric series answers with datetimes, not strings).
 - A MalformedQueryException's character offsets become a 1-based line and column.
 - Query time ranges in epoch ms (inclusive) become StartQuery's epoch seconds (inclusive).
 """
@@ -22,6 +23,10 @@ def utc_datetime(epoch_ms: int) -> datetime:
     return datetime.fromtimestamp(epoch_ms / 1000, UTC)
 
 
+def utc_moment(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
 def cli_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
@@ -32,8 +37,8 @@ def zulu_time(moment: datetime) -> str:
     return text.removesuffix("+00:00") + "Z"
 
 
-def with_times(value: Any, render: Callable[[datetime], str] = cli_time) -> Any:
-    """`value` with every datetime inside (dicts and lists) rendered as a string."""
+def with_times(value: Any, render: Callable[[datetime], Any] = cli_time) -> Any:
+    """`value` with every datetime inside (dicts and lists) rendered by `render`."""
     if isinstance(value, datetime):
         return render(value)
     if isinstance(value, dict):
