@@ -12,7 +12,8 @@ Differences from the local backend that callers may notice:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from typing import Any
 
 from trailtui.backends import aws_tail
@@ -284,11 +285,12 @@ class AwsBackend:
         await self._call(self.clients.cloudwatch, "put_metric_alarm", **request)
 
     # Live tail.
-    async def tail(self, request: TailRequest) -> AsyncIterator[dict[str, Any]]:
+    async def tail(self, request: TailRequest) -> AsyncGenerator[dict[str, Any], None]:
         groups = await self.log_groups()
         items = aws_tail.live_tail(self.caller, self.clients.logs, groups, request, self.tail_settings)
-        async for item in items:
-            yield item
+        async with aclosing(items) as tailing:
+            async for item in tailing:
+                yield item
 
     async def close(self) -> None:
         """Stop every query this backend started that may still run, then close the clients."""

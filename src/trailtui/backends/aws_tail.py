@@ -16,7 +16,8 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +47,7 @@ def status(state: str, reason: str) -> dict[str, Any]:
 
 async def live_tail(
     caller: Caller, logs: Any, groups: Sequence[LogGroup], request: TailRequest, settings: TailSettings
-) -> AsyncIterator[dict[str, Any]]:
+) -> AsyncGenerator[dict[str, Any], None]:
     """Live Tail items until the consumer stops iterating; BackendError for a request AWS refuses."""
     if len(groups) > MAX_TAIL_GROUPS:
         raise BackendError(f"Live Tail follows at most {MAX_TAIL_GROUPS} log groups; pass fewer --log-group")
@@ -60,8 +61,9 @@ async def live_tail(
             reason = f"StartLiveTail is not available ({error}); polling FilterLogEvents instead"
             caller.health.tail = "polling"
             yield status("polling", reason)
-            async for item in poll_filter_log_events(caller, logs, groups, request, settings):
-                yield item
+            async with aclosing(poll_filter_log_events(caller, logs, groups, request, settings)) as polled:
+                async for item in polled:
+                    yield item
             return
         except Unreachable as error:
             failures += 1
@@ -70,9 +72,10 @@ async def live_tail(
             await asyncio.sleep(caller.policy.pause(failures))
             continue
         updated = False
-        async for item in _session_items(stream, caller):
-            updated = updated or "sessionUpdate" in item
-            yield item
+        async with aclosing(_session_items(stream, caller)) as session:
+            async for item in session:
+                updated = updated or "sessionUpdate" in item
+                yield item
         failures = 0 if updated else failures + 1
         await asyncio.sleep(caller.policy.pause(failures) if failures else 0)
 
@@ -89,7 +92,7 @@ def _unsupported(error: ServiceError) -> bool:
     return error.code in UNSUPPORTED_CODES or error.code.isdigit()
 
 
-async def _session_items(stream: Any, caller: Caller) -> AsyncIterator[dict[str, Any]]:
+async def _session_items(stream: Any, caller: Caller) -> AsyncGenerator[dict[str, Any], None]:
     """One session's items, read by a thread, ending with a `reconnecting` status saying why it ended."""
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
@@ -129,7 +132,7 @@ def _pump(stream: Any, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[tup
 
 async def poll_filter_log_events(
     caller: Caller, logs: Any, groups: Sequence[LogGroup], request: TailRequest, settings: TailSettings
-) -> AsyncIterator[dict[str, Any]]:
+) -> AsyncGenerator[dict[str, Any], None]:
     """Live Tail's items from FilterLogEvents polls, with no gaps between windows and no duplicates."""
     started_ms = time.time_ns() // 1_000_000
     seen: dict[str, int] = {}
