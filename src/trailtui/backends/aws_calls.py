@@ -19,7 +19,7 @@ from trailtui.backends.aws_errors import is_network, is_throttling, translate
 class RetryPolicy:
     """Attempts per call and the pause before retry n: uniform in [0, min(cap, base · 2ⁿ)]."""
 
-    attempts: int = 6
+    attempts: int = 5
     base_s: float = 0.25
     cap_s: float = 8.0
 
