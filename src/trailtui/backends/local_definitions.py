@@ -82,6 +82,7 @@ class CompiledPacks:
     rules: dict[str, InsightRule] = field(default_factory=dict)
     metric_filters: dict[str, dict[str, Any]] = field(default_factory=dict)
     alarms: dict[str, AlarmDefinition] = field(default_factory=dict)
+    accepted: list[PackDefinition] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -127,6 +128,7 @@ def compile_packs(contents: PackContents) -> CompiledPacks:
     for definition in contents.definitions:
         try:
             _add(compiled, definition)
+            compiled.accepted.append(definition)
         except BackendError as error:
             compiled.problems.append(f"{definition.path}: skipped: {error}")
     return compiled

@@ -9,6 +9,7 @@ Decisions:
   definitions' `LogGroupNames` / `logGroupName` say, so a pack works on any trail unchanged.
 - Rules and filters added while a replay runs count the events that come after (CloudWatch does not
   backfill either); a rule replaced by one of the same name keeps its counts.
+- An alarm exists from the first event replayed (its first evaluation is at the next period boundary).
 - Alarms evaluate on the replay clock, only over complete periods: at the time of the last event
   delivered (every earlier event has been delivered, as the replay releases events in order), and in a
   real-time replay's quiet stretches at the clock of the previous step when that step released all it had.
@@ -238,13 +239,14 @@ class Pipeline:
         if not batch:
             return
         with self._lock:
+            changes = self._advance_alarms(batch[0].timestamp_ms)
             for ranking in self._rankings.values():
                 ranking.add_batch(batch)
             for metric_filter in self._filters.values():
                 metric_filter.apply(batch)
             self._note_span(batch)
             self._last_batch_full = len(batch) >= self._batch_size
-            changes = self._advance_alarms(batch[-1].timestamp_ms)
+            changes += self._advance_alarms(batch[-1].timestamp_ms)
             observers, tails = list(self._alarm_observers), list(self._tails)
         self._notify(changes, observers)
         for subscription in tails:

@@ -10,7 +10,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from trailtui.cli import console_command, query_commands
+from trailtui.cli import (
+    console_command,
+    contributors_command,
+    metrics_commands,
+    packs_command,
+    query_commands,
+    tail_command,
+)
 
 EXIT_OK = 0
 EXIT_NO_INPUT = 1
@@ -19,6 +26,12 @@ EXIT_USAGE = 2
 COMMANDS = {
     "query": query_commands.add_query_parser,
     "event": query_commands.add_event_parser,
+    "contributors": contributors_command.add_contributors_parser,
+    "metrics": metrics_commands.add_metrics_parser,
+    "alarms": metrics_commands.add_alarms_parser,
+    "test-pattern": metrics_commands.add_test_pattern_parser,
+    "tail": tail_command.add_tail_parser,
+    "packs": packs_command.add_packs_parser,
 }
 
 

@@ -128,25 +128,39 @@ def definition_name(kind: str, body: Mapping[str, Any], path: Path) -> str:
 
 
 def write_user_definition(
-    kind: str, file_stem: str, body: Mapping[str, Any], user_dir: Path | None = None
-) -> Path:
-    """Write `body` as `<user dir>/saved/<kind folder>/<file_stem>.json`, atomically (temp file + rename)."""
+    kind: str, file_stem: str, body: Mapping[str, Any], user_dir: Path | None = None, *, replace: bool = True
+) -> Path | None:
+    """Write `body` as `<user dir>/saved/<kind folder>/<file_stem>.json`, atomically (temp file + rename).
+
+    With `replace=False` an existing file is left alone and the answer is None.
+    """
     folder = (user_dir or user_packs_dir()) / SAVED_PACK / FOLDER_OF_KIND[kind]
-    return replace_file(folder / f"{file_stem}.json", body)
+    return _write_atomically(folder / f"{file_stem}.json", body, replace)
 
 
 def replace_file(path: Path, body: Mapping[str, Any]) -> Path:
     """Write JSON to `path` so that a reader sees the old file or the new one, never half of either."""
+    written = _write_atomically(path, body, replace=True)
+    assert written is not None
+    return written
+
+
+def _write_atomically(path: Path, body: Mapping[str, Any], replace: bool) -> Path | None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n")
-        os.replace(temporary, path)
-    except BaseException:
+        if replace:
+            os.replace(temporary, path)
+            return path
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return None
+        return path
+    finally:
         Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _read_folder(root: Path, builtin: bool, problems: list[str]) -> Iterator[PackDefinition]:

@@ -1,0 +1,138 @@
+"""`trailtui contributors (RULE.json | --pack NAME) [PATH ...]`: a Contributor Insights report over files.
+
+The rule is checked as PutInsightRule checks it, the files are replayed through it, and the answer is the
+GetInsightRuleReport response (`--format json`) or a ranked table. Without `--start`/`--end` the report
+covers the replayed events, from the start of the period holding the first to the end of the one holding
+the last. The report lists every period of its window, so when `--period` is not given and the window
+would hold more than 1,440 periods (a trail spanning weeks), the period is widened to the first of 1h, 1d,
+7d, 30d, 365d that fits, and stderr says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+import orjson
+
+from trailtui.backends.base import BackendError, RuleReportRequest
+from trailtui.backends.local import LocalBackend
+from trailtui.backends.local_replay import ReplaySettings
+from trailtui.cli import output
+from trailtui.cli.definitions import DefinitionError, add_pack_argument, definition_and_paths
+from trailtui.cli.inputs import UsageError, fail
+from trailtui.cli.replay_run import (
+    EXIT_NO_INPUT,
+    EXIT_USAGE,
+    add_replay_arguments,
+    period_seconds,
+    replay_backend,
+    replay_settings,
+    replay_with_progress,
+    report_replay_problems,
+)
+
+DEFAULT_PERIOD_S = 300
+WIDER_PERIODS_S = (3600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400)
+MAX_DEFAULT_PERIODS = 1440
+
+
+def add_contributors_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "contributors",
+        help="rank contributors with a Contributor Insights rule",
+        description="Replay CloudTrail files through a Contributor Insights rule and print the "
+        "GetInsightRuleReport answer.",
+        usage="trailtui contributors (RULE.json | --pack NAME) [PATH ...] [options]",
+    )
+    add_replay_arguments(parser)
+    add_pack_argument(parser, "rule")
+    parser.add_argument("--period", metavar="P", help="period of the datapoints: 5m (default), 1h, 300s ...")
+    parser.add_argument("--top", type=int, default=10, metavar="N", help="contributors to list (1 to 100)")
+    parser.add_argument("--order-by", choices=("Sum", "Maximum"), default="Sum")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.set_defaults(run=run_contributors_command)
+
+
+def run_contributors_command(options: argparse.Namespace) -> int:
+    try:
+        rule, options.paths = definition_and_paths(options, "rule", options.pack)
+        options.period_s = period_seconds(options.period) if options.period else None
+        settings = replay_settings(options)
+        backend = replay_backend(options, settings)
+    except (DefinitionError, UsageError, ValueError) as error:
+        fail(str(error))
+        return EXIT_USAGE
+    return asyncio.run(_contributors(backend, settings, rule.name, rule.body, options))
+
+
+async def _contributors(
+    backend: LocalBackend,
+    settings: ReplaySettings,
+    name: str,
+    body: dict[str, Any],
+    options: argparse.Namespace,
+) -> int:
+    try:
+        await backend.put_insight_rule(name, orjson.dumps(body).decode())
+        await replay_with_progress(backend)
+        if report_replay_problems(backend):
+            return EXIT_NO_INPUT
+        request = _report_request(backend, settings, name, options)
+        report = await backend.get_insight_rule_report(request)
+    except BackendError as error:
+        fail(str(error))
+        return EXIT_USAGE
+    finally:
+        await backend.close()
+    sys.stdout.write(output.format_json(report) + "\n" if options.format == "json" else ranking_table(report))
+    return 0
+
+
+def _report_request(
+    backend: LocalBackend, settings: ReplaySettings, name: str, options: argparse.Namespace
+) -> RuleReportRequest:
+    """The report's window: the time range given, else the replayed events' periods."""
+    first_ms, last_ms = backend.processed_span_ms() or (0, 0)
+    start_ms = settings.start_ms if settings.start_ms is not None else first_ms
+    end_ms = settings.end_ms + 1 if settings.end_ms is not None else last_ms + 1
+    period_s = options.period_s or _default_period_s(start_ms, end_ms)
+    if settings.start_ms is None:
+        start_ms -= start_ms % (period_s * 1000)
+    return RuleReportRequest(name, start_ms, end_ms, period_s, options.top, options.order_by)
+
+
+def _default_period_s(start_ms: int, end_ms: int) -> int:
+    for period_s in (DEFAULT_PERIOD_S, *WIDER_PERIODS_S):
+        if (end_ms - start_ms) / (period_s * 1000) <= MAX_DEFAULT_PERIODS:
+            if period_s != DEFAULT_PERIOD_S:
+                days = (end_ms - start_ms) / 86_400_000
+                fail(
+                    f"the report spans {days:,.1f} days: period widened to {period_s}s (set it with --period)"
+                )
+            return period_s
+    return WIDER_PERIODS_S[-1]
+
+
+def ranking_table(report: dict[str, Any]) -> str:
+    """The contributors ranked, one a row: rank, each key by its label, and the window's value."""
+    labels = report["KeyLabels"]
+    rows = [
+        {
+            "rank": str(rank),
+            **dict(zip(labels, contributor["Keys"], strict=False)),
+            report["AggregationStatistic"]: _number(contributor["ApproximateAggregateValue"]),
+        }
+        for rank, contributor in enumerate(report["Contributors"], start=1)
+    ]
+    summary = (
+        f"{_number(report['AggregateValue'])} in all ({report['AggregationStatistic']}), "
+        f"{report['ApproximateUniqueCount']:,} distinct contributors\n"
+    )
+    return output.format_table(rows) + summary
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.3f}"

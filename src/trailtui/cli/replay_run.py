@@ -1,0 +1,91 @@
+"""What the replay-driven commands share: their options, the backend they build, running it to the end.
+
+`contributors`, `metrics`, `alarms` and `tail` take the same PATH, stdin and time-range options as
+`trailtui query`; `--start`/`--end` bound the replay itself (it seeks to the start and stops after the
+end). Problems reading the input go to stderr, one line each; a replay that delivered no event at all
+means nothing readable (exit 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+
+from trailtui.backends.base import ScanProgress
+from trailtui.backends.local import LocalBackend
+from trailtui.backends.local_replay import ReplaySettings
+from trailtui.cli.inputs import add_path_argument, add_time_arguments, fail, input_paths, time_range
+from trailtui.cli.progress import ProgressLine
+from trailtui.events.timestamps import parse_relative
+from trailtui.packs import PackContents
+from trailtui.terminal_safe import visible
+
+EXIT_NO_INPUT = 1
+EXIT_USAGE = 2
+PROGRESS_INTERVAL_S = 0.25
+
+
+def add_replay_arguments(parser: argparse.ArgumentParser) -> None:
+    add_path_argument(parser)
+    add_time_arguments(parser)
+
+
+def period_seconds(text: str, option: str = "--period") -> int:
+    """A period such as `5m`, `1h`, `300s` or a number of seconds; ValueError when it is not one."""
+    milliseconds = int(text) * 1000 if text.isdigit() else parse_relative(text)
+    if milliseconds < 1000 or milliseconds % 1000:
+        raise ValueError(f"{option} must be a whole number of seconds, at least 1: {text!r}")
+    return milliseconds // 1000
+
+
+def replay_settings(options: argparse.Namespace) -> ReplaySettings:
+    """As fast as possible, bounded by the command's time range (UsageError when it is not one)."""
+    start_ms, end_ms = time_range(options)
+    return ReplaySettings(start_ms=start_ms, end_ms=end_ms)
+
+
+def replay_backend(options: argparse.Namespace, settings: ReplaySettings) -> LocalBackend:
+    """A backend over the command's inputs with no pack definitions: the command puts the ones it runs."""
+    paths = options.paths
+    stdin = sys.stdin.buffer if "-" in paths else None
+    return LocalBackend(input_paths(paths), stdin, replay=settings, packs=PackContents())
+
+
+async def replay_with_progress(backend: LocalBackend) -> None:
+    """Run the replay to its end, drawing progress on stderr when it is a terminal."""
+    progress = ProgressLine()
+    started = time.monotonic()
+    backend.start_replay()
+    try:
+        while not await asyncio.to_thread(backend.replay.wait, PROGRESS_INTERVAL_S):
+            progress.update(_progress(backend, time.monotonic() - started))
+    finally:
+        progress.clear()
+
+
+def report_replay_problems(backend: LocalBackend) -> bool:
+    """Print what the replay could not read; True when it delivered no event at all (nothing readable)."""
+    details = backend.replay_details()
+    for line in details.problem_lines if details else ():
+        print(visible(line), file=sys.stderr)
+    if backend.replay.failure is not None:
+        fail(f"the replay failed: {backend.replay.failure}")
+        return True
+    if details is None or details.events_delivered == 0:
+        fail("no events could be read" + (" in the time range" if details and details.files_read else ""))
+        return True
+    return False
+
+
+def _progress(backend: LocalBackend, elapsed_s: float) -> ScanProgress | None:
+    details = backend.replay_details()
+    if details is None:
+        return None
+    return ScanProgress(
+        files_total=details.files_read + details.files_pending,
+        files_done=details.files_read,
+        events_read=details.events_delivered,
+        elapsed_s=elapsed_s,
+    )

@@ -1,0 +1,112 @@
+"""`trailtui tail [PATH ...]`: the replayed stream, one event a line or as NDJSON, optionally following.
+
+It reads the backend's Live Tail stream (`sessionUpdate` items), so a line shows what StartLiveTail would:
+`--format line` prints time, account, region, eventName, principal, source IP and error code, every value
+made safe for the terminal; `--format ndjson` prints each event's exact JSON text on a line of its own.
+Without `--speed` the replay goes as fast as possible; with `--follow` it keeps watching the paths (new
+files in a folder, a growing file, stdin) until interrupted. Output is flushed after every update.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from typing import Any
+
+import orjson
+
+from trailtui.backends.base import BackendError, TailRequest
+from trailtui.backends.local import LocalBackend
+from trailtui.cli.inputs import UsageError, fail, input_paths
+from trailtui.cli.replay_run import (
+    EXIT_NO_INPUT,
+    EXIT_USAGE,
+    add_replay_arguments,
+    replay_settings,
+    report_replay_problems,
+)
+from trailtui.events.timestamps import format_timestamp
+from trailtui.packs import PackContents
+from trailtui.replay.status import check_speed
+from trailtui.terminal_safe import visible
+
+MISSING = "-"
+
+
+def add_tail_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "tail",
+        help="print the replayed events as they come",
+        description="Replay CloudTrail files in time order and print each event, as Live Tail shows it.",
+    )
+    add_replay_arguments(parser)
+    parser.add_argument("--follow", action="store_true", help="keep watching the paths for new events")
+    parser.add_argument("--speed", type=float, metavar="N", help="N times real time (1 to 10000)")
+    parser.add_argument("--filter-pattern", metavar="P", help="only events matching this filter pattern")
+    parser.add_argument("--format", choices=("line", "ndjson"), default="line")
+    parser.set_defaults(run=run_tail_command)
+
+
+def run_tail_command(options: argparse.Namespace) -> int:
+    try:
+        settings = replay_settings(options)
+        settings.follow, settings.speed = options.follow, check_speed(options.speed)
+    except (UsageError, ValueError) as error:
+        fail(str(error))
+        return EXIT_USAGE
+    paths = options.paths
+    stdin = sys.stdin.buffer if "-" in paths else None
+    backend = LocalBackend(input_paths(paths), stdin, replay=settings, packs=PackContents())
+    return asyncio.run(_tail(backend, TailRequest(options.filter_pattern), options.format))
+
+
+async def _tail(backend: LocalBackend, request: TailRequest, format_name: str) -> int:
+    try:
+        async for item in backend.tail(request):
+            if "sessionUpdate" in item:
+                _write(item["sessionUpdate"]["sessionResults"], format_name)
+    except BackendError as error:
+        fail(str(error))
+        return EXIT_USAGE
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    finally:
+        await backend.close()
+    return EXIT_NO_INPUT if report_replay_problems(backend) else 0
+
+
+def _write(results: list[dict[str, Any]], format_name: str) -> None:
+    if format_name == "ndjson":
+        sys.stdout.write("".join(result["message"] + "\n" for result in results))
+    else:
+        sys.stdout.write("".join(event_line(result) + "\n" for result in results))
+    sys.stdout.flush()
+
+
+def event_line(result: dict[str, Any]) -> str:
+    """Time, account, region, eventName, principal, source IP and error of one Live Tail result."""
+    record = orjson.loads(result["message"])
+    identity = record.get("userIdentity") if isinstance(record.get("userIdentity"), dict) else {}
+    principal = identity.get("arn") or identity.get("principalId") or identity.get("type")
+    account = record.get("recipientAccountId") or identity.get("accountId")
+    values = [
+        record.get("eventName"),
+        principal,
+        record.get("sourceIPAddress"),
+        record.get("errorCode"),
+    ]
+    cells = [account, record.get("awsRegion"), *values]
+    return "  ".join([format_timestamp(result["timestamp"]), *(_cell(value) for value in cells)])
+
+
+def _cell(value: Any) -> str:
+    return MISSING if value is None or value == "" else visible(str(value))
+
+
+def _silence_stdout() -> None:
+    """After the reader of stdout went away, send what is left to /dev/null so exiting stays quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
