@@ -212,7 +212,9 @@ class Backend(Protocol):
         """StartLiveTail's stream: sessionStart, then sessionUpdate items, each
         {"sessionUpdate": {"sessionMetadata": {"sampled": bool}, "sessionResults": [{"logStreamName",
         "logGroupIdentifier", "message", "timestamp", "ingestionTime"}]}}.
-        For local files, the replay's batches in that shape."""
+        For local files, the replay's batches in that shape. A live account may also yield
+        {"sessionStatus": {"state", "reason"}} (`reconnecting`, `sampled`, `streaming`, `polling`) for the
+        status line; callers that do not show it skip items without sessionStart or sessionUpdate."""
         ...
 
     async def close(self) -> None:
