@@ -44,7 +44,8 @@ def moto_url() -> Iterator[str]:
     server.start()
     host, port = server.get_host_and_port()
     with pytest.MonkeyPatch.context() as patch:
-        for name, value in {**DUMMY_CREDENTIALS, "AWS_EC2_METADATA_DISABLED": "true"}.items():
+        local = {"AWS_EC2_METADATA_DISABLED": "true", "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
+        for name, value in {**DUMMY_CREDENTIALS, **local}.items():
             patch.setenv(name, value)
         for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
             patch.delenv(name, raising=False)

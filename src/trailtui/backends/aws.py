@@ -78,8 +78,8 @@ class AwsBackend:
         """Lines for the user about choices made for them (which log group was chosen, and why)."""
         self._wanted_groups = log_groups
         self._choice: LogGroupChoice | None = None
-        self._running: dict[str, str] = {}
-        """queryId → query text, for queries that may still run in the account."""
+        self._running: set[str] = set()
+        """Ids of queries this backend started that may still run in the account."""
 
     @classmethod
     def connect(cls, options: AwsOptions, *, read_only: bool = True) -> AwsBackend:
@@ -120,7 +120,7 @@ class AwsBackend:
             if error.code == "MalformedQueryException":
                 raise malformed_query(request.query, error.response) from error
             raise
-        self._running[query_id] = request.query
+        self._running.add(query_id)
         return query_id
 
     async def get_query_results(self, query_id: str) -> QueryResults:
@@ -137,11 +137,11 @@ class AwsBackend:
         response.setdefault("queryLanguage", "CWLI")
         response.setdefault("statistics", dict(EMPTY_STATISTICS))
         if response.get("status") in TERMINAL_STATUSES:
-            self._running.pop(query_id, None)
+            self._running.discard(query_id)
         return response
 
     async def stop_query(self, query_id: str) -> bool:
-        self._running.pop(query_id, None)
+        self._running.discard(query_id)
         try:
             response = await self._call(self.clients.logs, "stop_query", queryId=query_id)
         except ServiceError as error:
