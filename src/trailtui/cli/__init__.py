@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if console_command.is_console_invocation(arguments, list(COMMANDS)):
         return console_command.run_console(arguments)
     parser = build_parser()
-    options = parser.parse_args(arguments)
+    options = parse_arguments(parser, arguments)
     if options.command is None:
         parser.print_help()
         return EXIT_OK
@@ -59,3 +59,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(options.run(options))
     except KeyboardInterrupt:
         return 130
+
+
+def parse_arguments(parser: argparse.ArgumentParser, arguments: list[str]) -> argparse.Namespace:
+    """Parse, letting commands that ask for it (`paths_anywhere`) take input paths after their options too.
+
+    argparse fills a `PATH ...` positional once, so `trailtui alarms A.json --filter F.json trail/` would
+    leave `trail/` unrecognized; such trailing paths are added to the command's paths.
+    """
+    options, unrecognized = parser.parse_known_args(arguments)
+    options_left = [argument for argument in unrecognized if argument.startswith("-") and argument != "-"]
+    if unrecognized and (options_left or not getattr(options, "paths_anywhere", False)):
+        parser.error(f"unrecognized arguments: {' '.join(unrecognized)}")
+    if unrecognized:
+        options.paths = [*options.paths, *unrecognized]
+    return options

@@ -100,7 +100,7 @@ def add_test_pattern_parser(commands: Any) -> None:
     add_path_argument(parser)
     add_pack_argument(parser, "metric-filter")
     parser.add_argument("--format", choices=("table", "json"), default="json")
-    parser.set_defaults(run=run_test_pattern_command)
+    parser.set_defaults(run=run_test_pattern_command, paths_anywhere=True)
 
 
 # ---------------------------------------------------------------- metrics

@@ -30,6 +30,7 @@ PROGRESS_INTERVAL_S = 0.25
 def add_replay_arguments(parser: argparse.ArgumentParser) -> None:
     add_path_argument(parser)
     add_time_arguments(parser)
+    parser.set_defaults(paths_anywhere=True)
 
 
 def period_seconds(text: str, option: str = "--period") -> int:
