@@ -8,9 +8,8 @@ from typing import Any
 import orjson
 import pytest
 
+from small_trails import event, run_trailtui, write_trail
 from trailtui.cli import main
-
-from .trails import event, run_trailtui, write_trail
 
 ROOT = {"type": "Root", "arn": "arn:aws:iam::111122223333:root"}
 ROOT_AT_TEN_THEN_QUIET = [

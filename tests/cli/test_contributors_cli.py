@@ -9,10 +9,9 @@ from typing import Any
 import orjson
 import pytest
 
+from small_trails import event, run_trailtui, write_trail
 from trailtui.cli import main
 from trailtui.events.model import Event
-
-from .trails import event, run_trailtui, write_trail
 
 DENIED = {"errorCode": "AccessDenied"}
 SMALL_TRAIL = [

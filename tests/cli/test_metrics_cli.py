@@ -10,10 +10,9 @@ from typing import Any
 import orjson
 import pytest
 
+from small_trails import event, run_trailtui, write_trail
 from trailtui.cli import main
 from trailtui.events.model import Event
-
-from .trails import event, run_trailtui, write_trail
 
 HOUR_MS = 3_600_000
 MINUTE_MS = 60_000

@@ -51,7 +51,9 @@ def write_trail_file(
 
 
 def write_trail(root: Path, records: list[dict[str, Any]]) -> Path:
-    write_trail_file(root, records, START + timedelta(hours=3))
+    """One file delivered five minutes after its latest event, as CloudTrail delivers."""
+    latest = max(datetime.fromisoformat(record["eventTime"]) for record in records)
+    write_trail_file(root, records, latest + timedelta(minutes=5))
     return root
 
 
