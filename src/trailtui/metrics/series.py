@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+_Value = TypeVar("_Value")
 MINUTE_MS = 60_000
 EXACT_SAMPLE_LIMIT = 128
 RELATIVE_ACCURACY = 0.01
@@ -203,7 +204,8 @@ class MetricSeries:
         if not is_statistic(statistic):
             raise ValueError(f"unknown statistic {statistic!r}")
         points = []
-        for period_start, distribution in sorted(self._periods(key, period_seconds * 1000).items()):
+        periods = self._periods(key, period_seconds * 1000, start_ms, end_ms)
+        for period_start, distribution in sorted(periods.items()):
             if (start_ms is None or period_start >= start_ms) and (end_ms is None or period_start < end_ms):
                 value = distribution.statistic(statistic)
                 if value is not None:
@@ -251,17 +253,39 @@ class MetricSeries:
             "StatusCode": "Complete",
         }
 
-    def _periods(self, key: MetricKey, period_ms: int) -> dict[int, Distribution]:
+    def _periods(
+        self, key: MetricKey, period_ms: int, start_ms: int | None = None, end_ms: int | None = None
+    ) -> dict[int, Distribution]:
+        """The key's periods; with both bounds, only those starting in `[start_ms, end_ms)` are merged."""
         cells = self._cells.get(key, {})
         defaults = self._defaults.get(key, {})
         if period_ms == MINUTE_MS and not defaults:
             return cells
         periods: dict[int, Distribution] = {}
-        for minute, cell in cells.items():
+        for minute, cell in _minutes_within(cells, period_ms, start_ms, end_ms):
             _period_cell(periods, minute - minute % period_ms).merge(cell)
-        for minute, default_value in defaults.items():
+        for minute, default_value in _minutes_within(defaults, period_ms, start_ms, end_ms):
             _period_cell(periods, minute - minute % period_ms).add(default_value)
         return periods
+
+
+def _minutes_within(
+    by_minute: dict[int, _Value], period_ms: int, start_ms: int | None, end_ms: int | None
+) -> Iterable[tuple[int, _Value]]:
+    """The minutes of periods starting in `[start_ms, end_ms)` (every minute when a bound is missing).
+
+    An alarm reads a few periods of a long series again and again, so a short window is looked up minute
+    by minute instead of walking the whole series.
+    """
+    if start_ms is None or end_ms is None:
+        return by_minute.items()
+    first_ms = -(-start_ms // period_ms) * period_ms
+    last_ms = -(-end_ms // period_ms) * period_ms
+    if (last_ms - first_ms) // MINUTE_MS >= len(by_minute):
+        return [(minute, value) for minute, value in by_minute.items() if first_ms <= minute < last_ms]
+    return [
+        (minute, by_minute[minute]) for minute in range(first_ms, last_ms, MINUTE_MS) if minute in by_minute
+    ]
 
 
 def _period_cell(periods: dict[int, Distribution], period_start: int) -> Distribution:
