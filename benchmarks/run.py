@@ -1,71 +1,185 @@
 #!/usr/bin/env python3
 """trailtui's benchmarks: one command, one table, every figure beside the peers measured in the same run.
 
-    python benchmarks/run.py            # 1,000,000 events (about 1.25 GB of JSON, ~3,400 gzipped files)
+    python benchmarks/run.py            # 1,000,000 events (about 1.25 GB of JSON, ~5,000 gzipped files)
     python benchmarks/run.py --quick    # 100,000 events
     python benchmarks/run.py --events 250000 --repeat 3
 
-The trail is built once by ../shared/bench/make_trail.py into bench-data/ and reused. Each measure runs
-in a fresh process (`trailtui query ... --format json`, as a user would run it) `--repeat` times; the table
-gives the median wall time, events/s and the peak RSS of the process and its workers, and the ratio
-against the floor: orjson decompressing and parsing every file on one core, in this same run.
+The trail is built once by ../shared/bench/make_trail.py into bench-data/ and reused, with an NDJSON copy
+beside it for the peers that read NDJSON. Measured, for each query (the use cases of ../shared/design.md and
+a set of our own):
+- trailtui cold: `python -m trailtui query ... --format json` in a fresh process, as a user runs it;
+- trailtui warm: later queries in one session (a LocalBackend kept open, as the console keeps it);
+- DuckDB: read_json over the gz files with a typed schema (the best typed query we could write); over the
+  NDJSON copy; and warm, from a table loaded once;
+- jq over the NDJSON copy;
+- the floor: orjson decompressing and parsing every file on one core.
+DuckDB (`pip install duckdb`) and jq are optional: a peer that is missing is reported as unavailable.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import zlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 MAKE_TRAIL = REPOSITORY.parent / "shared" / "bench" / "make_trail.py"
 
-USE_CASE_QUERIES = {
-    "sign-in failures": (
-        'filter eventSource="signin.amazonaws.com" and eventName="ConsoleLogin" and '
-        'responseElements.ConsoleLogin="Failure" | stats count(*) as Total_Count by sourceIPAddress as '
-        "Source_IP, errorMessage as Reason, awsRegion as AWS_Region, userIdentity.arn as IAM_Arn, "
-        "additionalEventData.MFAUsed as MFA_Used"
-    ),
-    "KMS keys": (
-        "fields eventName, requestParameters.origin as keyMaterial, responseElements.keyMetadata.keyUsage as "
-        "keyUsage, awsRegion as region, userIdentity.arn as arn, responseElements.keyMetadata.keyId as keyID "
-        '| filter eventName="CreateKey" and keyMaterial!="AWS_*"'
-    ),
-    "RDS created": (
-        'filter eventSource="rds.amazonaws.com" and eventName="CreateDBInstance" | fields awsRegion as '
-        "AWS_Region, requestParameters.dBInstanceIdentifier as Database_Name, userIdentity.arn as IAM_Arn"
-    ),
-    "RDS modified (parse)": (
-        "fields eventSource, eventName, awsRegion as AWS_Region, requestParameters.dBInstanceIdentifier as "
-        'Database_Name, userIdentity.arn as IAM_Arn | filter eventSource="rds.amazonaws.com" and '
-        'eventName="ModifyDBInstance" | parse @message "requestParameters\\":{*}" as dbChanges | display '
-        "AWS_Region, Database_Name, IAM_Arn, dbChanges"
-    ),
-    "top API calls": "stats count(*) as calls by eventName | sort calls desc | limit 10",
-}
+COLD_FLOOR_RATIO = 0.75
+DUCKDB_GZ_SPEEDUP = 6.0
+WARM_MEDIAN_S = 0.3
+PEAK_RSS_MB = 1024.0
 
 
-@dataclass
-class Measure:
+@dataclass(frozen=True)
+class Case:
+    """One query: Logs Insights text, the same question in DuckDB SQL (over view `ev`) and in jq."""
+
     name: str
-    seconds: list[float]
-    peak_rss_mb: float
-    events: int
+    insights: str
+    sql: str
+    jq: str | None = None
+    jq_slurp: bool = False
 
-    @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
+
+SIGN_IN = (
+    'filter eventSource="signin.amazonaws.com" and eventName="ConsoleLogin" and '
+    'responseElements.ConsoleLogin="Failure" | stats count(*) as Total_Count by sourceIPAddress as '
+    "Source_IP, errorMessage as Reason, awsRegion as AWS_Region, userIdentity.arn as IAM_Arn, "
+    "additionalEventData.MFAUsed as MFA_Used"
+)
+KMS = (
+    "fields eventName, requestParameters.origin as keyMaterial, responseElements.keyMetadata.keyUsage as "
+    "keyUsage, awsRegion as region, userIdentity.arn as arn, responseElements.keyMetadata.keyId as keyID "
+    '| filter eventName="CreateKey" and keyMaterial!="AWS_*"'
+)
+RDS_CREATED = (
+    'filter eventSource="rds.amazonaws.com" and eventName="CreateDBInstance" | fields awsRegion as '
+    "AWS_Region, requestParameters.dBInstanceIdentifier as Database_Name, userIdentity.arn as IAM_Arn"
+)
+RDS_MODIFIED = (
+    "fields eventSource, eventName, awsRegion as AWS_Region, requestParameters.dBInstanceIdentifier as "
+    'Database_Name, userIdentity.arn as IAM_Arn | filter eventSource="rds.amazonaws.com" and '
+    'eventName="ModifyDBInstance" | parse @message "requestParameters\\":{*}" as dbChanges | display '
+    "AWS_Region, Database_Name, IAM_Arn, dbChanges"
+)
+
+CASES = [
+    Case(
+        "use case 1: sign-in failures",
+        SIGN_IN,
+        "SELECT sourceIPAddress, errorMessage, awsRegion, userIdentity.arn, "
+        "json_extract_string(additionalEventData, '$.MFAUsed') AS mfa, count(*) FROM ev "
+        "WHERE eventSource = 'signin.amazonaws.com' AND eventName = 'ConsoleLogin' "
+        "AND json_extract_string(responseElements, '$.ConsoleLogin') = 'Failure' GROUP BY ALL",
+        'select(.eventSource=="signin.amazonaws.com" and .eventName=="ConsoleLogin" and '
+        '(.responseElements|objects|.ConsoleLogin)=="Failure") | [.sourceIPAddress, .errorMessage, '
+        ".awsRegion, .userIdentity.arn?, (.additionalEventData|objects|.MFAUsed)] | tostring",
+        jq_slurp=True,
+    ),
+    Case(
+        "use case 2: KMS keys",
+        KMS,
+        "SELECT eventName, json_extract_string(requestParameters, '$.origin') AS keyMaterial, "
+        "json_extract_string(responseElements, '$.keyMetadata.keyUsage'), awsRegion, userIdentity.arn, "
+        "json_extract_string(responseElements, '$.keyMetadata.keyId') FROM ev WHERE eventName = 'CreateKey' "
+        "AND json_extract_string(requestParameters, '$.origin') != 'AWS_*'",
+        'select(.eventName=="CreateKey" and (.requestParameters|objects|.origin) != "AWS_*" and '
+        "(.requestParameters|objects|.origin) != null) | [.eventName, .requestParameters.origin, "
+        ".awsRegion, .userIdentity.arn?]",
+    ),
+    Case(
+        "use case 3: RDS created",
+        RDS_CREATED,
+        "SELECT awsRegion, json_extract_string(requestParameters, '$.dBInstanceIdentifier'), "
+        "userIdentity.arn FROM ev WHERE eventSource = 'rds.amazonaws.com' AND eventName = 'CreateDBInstance'",
+        'select(.eventSource=="rds.amazonaws.com" and .eventName=="CreateDBInstance") | '
+        "[.awsRegion, (.requestParameters|objects|.dBInstanceIdentifier), .userIdentity.arn?]",
+    ),
+    Case(
+        "use case 4: RDS modified (parse)",
+        RDS_MODIFIED,
+        "SELECT awsRegion, json_extract_string(requestParameters, '$.dBInstanceIdentifier'), "
+        "userIdentity.arn, regexp_extract(CAST(requestParameters AS VARCHAR), '^\\{(.*)\\}$', 1) FROM ev "
+        "WHERE eventSource = 'rds.amazonaws.com' AND eventName = 'ModifyDBInstance'",
+        'select(.eventSource=="rds.amazonaws.com" and .eventName=="ModifyDBInstance") | '
+        '[.awsRegion, .userIdentity.arn?, (tojson | capture("requestParameters\\":\\\\{(?<c>.*?)\\\\}").c)]',
+    ),
+    Case(
+        "group-by: top API calls",
+        "stats count(*) as calls by eventSource, eventName | sort calls desc | limit 20",
+        "SELECT eventSource, eventName, count(*) AS calls FROM ev GROUP BY ALL ORDER BY calls DESC LIMIT 20",
+        "[.eventSource, .eventName] | tostring",
+        jq_slurp=True,
+    ),
+    Case(
+        "regex filter: Describe* by source",
+        "filter eventName like /^Describe/ | stats count(*) as calls by eventSource",
+        "SELECT eventSource, count(*) FROM ev WHERE regexp_matches(eventName, '^Describe') GROUP BY ALL",
+        'select(.eventName|strings|test("^Describe")) | .eventSource',
+        jq_slurp=True,
+    ),
+    Case(
+        "like filter: access denied",
+        'filter errorCode like "AccessDenied" | stats count(*) as denials by userIdentity.arn, eventName',
+        "SELECT userIdentity.arn, eventName, count(*) FROM ev WHERE contains(errorCode, 'AccessDenied') "
+        "GROUP BY ALL",
+        'select(.errorCode|strings|contains("AccessDenied")) | [.userIdentity.arn?, .eventName] | tostring',
+        jq_slurp=True,
+    ),
+    Case(
+        "parse: user agent product",
+        'parse userAgent "*/*" as product, rest | stats count(*) as calls by product | sort calls desc | limit 10',
+        "SELECT regexp_extract(userAgent, '^(.*?)/', 1) AS product, count(*) AS calls FROM ev "
+        "WHERE contains(userAgent, '/') GROUP BY ALL ORDER BY calls DESC LIMIT 10",
+        '.userAgent | strings | capture("^(?<p>.*?)/").p',
+        jq_slurp=True,
+    ),
+    Case(
+        "sort+limit: latest 20 events",
+        "fields @timestamp, eventName, sourceIPAddress | sort @timestamp desc | limit 20",
+        "SELECT eventTime, eventName, sourceIPAddress FROM ev ORDER BY eventTime DESC LIMIT 20",
+        "[.eventTime, .eventName, .sourceIPAddress]",
+    ),
+    Case(
+        "count_distinct: IPs per region",
+        "stats count_distinct(sourceIPAddress) as ips by awsRegion",
+        "SELECT awsRegion, count(DISTINCT sourceIPAddress) FROM ev GROUP BY ALL",
+        "[.awsRegion, .sourceIPAddress] | tostring",
+        jq_slurp=True,
+    ),
+    Case(
+        "bin: calls per hour",
+        "stats count(*) as calls by bin(1h)",
+        "SELECT date_trunc('hour', CAST(eventTime AS TIMESTAMP)) AS hour, count(*) FROM ev GROUP BY ALL",
+        ".eventTime[0:13]",
+        jq_slurp=True,
+    ),
+]
+
+DUCKDB_COLUMNS = (
+    "eventTime VARCHAR, eventSource VARCHAR, eventName VARCHAR, awsRegion VARCHAR, sourceIPAddress VARCHAR, "
+    "userAgent VARCHAR, errorCode VARCHAR, errorMessage VARCHAR, userIdentity STRUCT(arn VARCHAR), "
+    "requestParameters JSON, responseElements JSON, additionalEventData JSON"
+)
+
+
+# --- the trail ------------------------------------------------------------------------------------
 
 
 def build_trail(events: int) -> Path:
@@ -83,70 +197,393 @@ def log_files(trail: Path) -> list[Path]:
     return sorted(path for path in trail.rglob("*.json.gz") if "CloudTrail-Digest" not in str(path))
 
 
-def orjson_floor(files: list[Path]) -> tuple[float, float, int]:
-    """Seconds, peak RSS (MB) and events for decompressing and parsing every file on one core."""
+def ndjson_copy(trail: Path, files: list[Path]) -> Path:
+    """The same events, one per line, for the peers that read NDJSON (written once)."""
+    target = trail.with_name(trail.name + ".ndjson")
+    if not target.exists():
+        print(f"writing the NDJSON copy {target} ...", file=sys.stderr)
+        partial = target.with_suffix(".partial")
+        with partial.open("wb") as handle:
+            for path in files:
+                for record in orjson.loads(zlib.decompress(path.read_bytes(), 31))["Records"]:
+                    handle.write(orjson.dumps(record) + b"\n")
+        partial.rename(target)
+    return target
+
+
+# --- measuring ------------------------------------------------------------------------------------
+
+
+class TreeMemory:
+    """Peak of the summed RSS of a process and all its descendants (workers included), sampled."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
+            self._stop.wait(0.05)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_kb / 1024
+
+
+def _tree_rss_kb(root: int) -> int:
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        rss[int(entry)] = int(fields[21]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    total = 0
+    for pid in rss:
+        walker = pid
+        while walker > 1 and walker != root:
+            walker = parents.get(walker, 0)
+        if walker == root:
+            total += rss[pid]
+    return total
+
+
+def run_measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, bytes]:
+    """Wall seconds, peak RSS of the process tree (MB) and stdout of one command."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    memory = TreeMemory(process.pid)
+    output, error = process.communicate()
+    elapsed = time.perf_counter() - started
+    peak = memory.stop()
+    if process.returncode != 0:
+        raise RuntimeError(f"command failed: {' '.join(command[:4])} ...\n{error.decode()[-2000:]}")
+    return elapsed, peak, output
+
+
+def timed(repeat: int, action: Callable[[], Any]) -> float:
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+def orjson_floor(files: list[Path]) -> tuple[float, int]:
+    """Seconds and events for decompressing and parsing every file with orjson on one core."""
     started = time.perf_counter()
     events = 0
     for path in files:
         events += len(orjson.loads(zlib.decompress(path.read_bytes(), 31))["Records"])
-    elapsed = time.perf_counter() - started
-    return elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, events
+    return time.perf_counter() - started, events
 
 
-def run_measured(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB, the process or its largest worker) of one command."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        error = process.stderr.read().decode() if process.stderr else ""
-        raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{error}")
-    return elapsed, usage.ru_maxrss / 1024
+@dataclass
+class Row:
+    case: Case
+    cold_s: float | None = None
+    cold_rss_mb: float | None = None
+    warm_s: float | None = None
+    duckdb_gz_s: float | None = None
+    duckdb_ndjson_s: float | None = None
+    duckdb_warm_s: float | None = None
+    jq_s: float | None = None
+    notes: list[str] = field(default_factory=list)
 
 
-def measure_query(name: str, query: str, trail: Path, repeat: int, events: int) -> Measure:
-    command = [sys.executable, "-m", "trailtui", "query", query, str(trail), "--format", "json"]
-    runs = [run_measured(command) for _ in range(repeat)]
-    return Measure(name, [seconds for seconds, _ in runs], max(rss for _, rss in runs), events)
+def measure_cold(rows: list[Row], trail: Path, repeat: int) -> None:
+    for row in rows:
+        command = [
+            sys.executable,
+            "-m",
+            "trailtui",
+            "query",
+            row.case.insights,
+            str(trail),
+            "--format",
+            "json",
+        ]
+        runs = [run_measured(command) for _ in range(repeat)]
+        row.cold_s = statistics.median(seconds for seconds, _, _ in runs)
+        row.cold_rss_mb = max(rss for _, rss, _ in runs)
+        print(f"  trailtui cold   {row.case.name}: {row.cold_s:.2f} s", file=sys.stderr)
 
 
-def table_row(name: str, seconds: float, events_per_s: float, rss_mb: float, ratio: float) -> str:
-    return f"{name:<28}{seconds:>10.2f}{events_per_s:>14,.0f}{rss_mb:>13.0f}{ratio:>16.2f}x"
+def measure_warm(rows: list[Row], trail: Path, repeat: int) -> float:
+    """Later queries in one session, in a child process; returns that session's peak RSS (MB)."""
+    queries = [row.case.insights for row in rows]
+    command = [
+        sys.executable,
+        __file__,
+        "--session",
+        str(trail),
+        "--repeat",
+        str(repeat),
+        json.dumps(queries),
+    ]
+    _, peak, output = run_measured(command)
+    answers = json.loads(output)
+    for row, seconds in zip(rows, answers["medians"], strict=True):
+        row.warm_s = seconds
+    for note in answers["notes"]:
+        print(f"  warning: {note}", file=sys.stderr)
+    return peak
 
 
-def print_table(floor_seconds: float, floor_rss: float, floor_events: int, measures: list[Measure]) -> None:
-    header = f"{'measure':<28}{'median s':>10}{'events/s':>14}{'peak RSS MB':>13}{'vs orjson floor':>17}"
+def session_child(trail: str, repeat: int, queries: list[str]) -> None:
+    """`--session`: one LocalBackend, a first (cold) query, then each query `repeat` times; medians out."""
+    from trailtui.backends.base import QueryRequest
+    from trailtui.backends.local import LocalBackend
+
+    backend = LocalBackend([trail])
+
+    async def answer(query: str) -> dict[str, Any]:
+        query_id = await backend.start_query(QueryRequest(query, None, None, None))
+        while True:
+            results = await backend.get_query_results(query_id)
+            if results["status"] not in ("Running", "Scheduled"):
+                return dict(results)
+            await asyncio.sleep(0.002)
+
+    async def session() -> dict[str, Any]:
+        first = {query: await answer(query) for query in queries[:1]}
+        medians, notes = [], []
+        for query in queries:
+            runs = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                results = await answer(query)
+                runs.append(time.perf_counter() - started)
+            if query in first and results["results"] != first[query]["results"]:
+                notes.append(f"warm results differ from the first run: {query}")
+            medians.append(statistics.median(runs))
+        await backend.close()
+        return {"medians": medians, "notes": notes}
+
+    print(json.dumps(asyncio.run(session())))
+
+
+def duckdb_module() -> Any:
+    try:
+        import duckdb
+    except ImportError:
+        return None
+    return duckdb
+
+
+def measure_duckdb(rows: list[Row], trail: Path, ndjson: Path, repeat: int, gz_cases: int) -> None:
+    duckdb = duckdb_module()
+    if duckdb is None:
+        for row in rows:
+            row.notes.append("DuckDB unavailable (pip install duckdb)")
+        return
+    pattern = str(trail / "AWSLogs" / "*" / "CloudTrail" / "*" / "*" / "*" / "*" / "*.json.gz")
+    gz_view = (
+        "CREATE OR REPLACE VIEW ev AS SELECT unnest(Records, max_depth := 2) FROM read_json("
+        f"'{pattern}', columns={{'Records': 'STRUCT({DUCKDB_COLUMNS})[]'}}, format='unstructured', "
+        "compression='gzip')"
+    )
+    ndjson_view = (
+        f"CREATE OR REPLACE VIEW ev AS SELECT * FROM read_ndjson('{ndjson}', "
+        f"columns={{{_struct_as_columns(DUCKDB_COLUMNS)}}})"
+    )
+    connection = duckdb.connect()
+    connection.execute(gz_view)
+    for row in rows[:gz_cases]:
+        row.duckdb_gz_s = timed(1, lambda sql=row.case.sql: connection.execute(sql).fetchall())
+        print(f"  DuckDB gz       {row.case.name}: {row.duckdb_gz_s:.2f} s", file=sys.stderr)
+    connection.execute(ndjson_view)
+    for row in rows:
+        row.duckdb_ndjson_s = timed(repeat, lambda sql=row.case.sql: connection.execute(sql).fetchall())
+    connection.execute("CREATE TABLE loaded AS SELECT * FROM ev")
+    connection.execute("CREATE OR REPLACE VIEW ev AS SELECT * FROM loaded")
+    for row in rows:
+        row.duckdb_warm_s = timed(repeat, lambda sql=row.case.sql: connection.execute(sql).fetchall())
+    connection.close()
+
+
+def _struct_as_columns(columns: str) -> str:
+    """`a VARCHAR, b STRUCT(c VARCHAR)` as read_ndjson's `columns={'a': 'VARCHAR', ...}` body."""
+    pieces, depth, current = [], 0, ""
+    for character in columns + ",":
+        if character == "," and depth == 0:
+            name, _, kind = current.strip().partition(" ")
+            pieces.append(f"'{name}': '{kind}'")
+            current = ""
+            continue
+        depth += character == "("
+        depth -= character == ")"
+        current += character
+    return ", ".join(pieces)
+
+
+def measure_jq(rows: list[Row], ndjson: Path) -> None:
+    jq = shutil.which("jq")
+    for row in rows:
+        if jq is None or row.case.jq is None:
+            row.notes.append("jq unavailable" if jq is None else "no jq program")
+            continue
+        if row.case.jq_slurp:
+            program = f"reduce (inputs | {row.case.jq}) as $k ({{}}; .[$k|tostring] += 1) | length"
+            command = [jq, "-n", program, str(ndjson)]
+        else:
+            command = [jq, "-c", row.case.jq, str(ndjson)]
+        row.jq_s, _, _ = run_measured(command)
+        print(f"  jq              {row.case.name}: {row.jq_s:.2f} s", file=sys.stderr)
+
+
+# --- the table ------------------------------------------------------------------------------------
+
+
+def seconds_text(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value * 1000:.0f}ms" if value < 1 else f"{value:.2f}s"
+
+
+def verdict(passed: bool | None) -> str:
+    return "n/a" if passed is None else ("PASS" if passed else "FAIL")
+
+
+def print_table(
+    rows: list[Row], floor_s: float, events: int, session_rss_mb: float, streaming: tuple[float, float] | None
+) -> bool:
+    header = (
+        f"{'query':<36}{'cold':>8}{'×floor':>8}{'ev/s':>10}{'RSS MB':>8}{'DuckDB gz':>11}{'gz÷cold':>9}"
+        f"{'DuckDB nd':>11}{'jq':>9}{'warm':>8}{'DuckDB warm':>13}  verdict"
+    )
+    print(f"\n{events:,} events; orjson floor (1 core): {floor_s:.2f} s ({events / floor_s:,.0f} events/s)")
     print(header)
     print("-" * len(header))
-    print(table_row("orjson floor (1 core)", floor_seconds, floor_events / floor_seconds, floor_rss, 1.0))
-    for measure in measures:
-        rate = measure.events / measure.median
+    all_passed = True
+    for row in rows:
+        ratio = row.cold_s / floor_s if row.cold_s else None
+        speedup = row.duckdb_gz_s / row.cold_s if row.duckdb_gz_s and row.cold_s else None
+        checks = [
+            ratio is not None and ratio <= COLD_FLOOR_RATIO,
+            None if speedup is None else speedup >= DUCKDB_GZ_SPEEDUP,
+            None if row.warm_s is None else row.warm_s <= WARM_MEDIAN_S,
+            None if row.cold_rss_mb is None else row.cold_rss_mb <= PEAK_RSS_MB,
+        ]
+        failed = [
+            name for name, ok in zip(("cold", "vs DuckDB", "warm", "RSS"), checks, strict=True) if ok is False
+        ]
+        all_passed = all_passed and not failed
         print(
-            table_row(
-                f"query: {measure.name}",
-                measure.median,
-                rate,
-                measure.peak_rss_mb,
-                measure.median / floor_seconds,
+            f"{row.case.name:<36}{seconds_text(row.cold_s):>8}{_ratio(ratio):>8}"
+            f"{events / row.cold_s if row.cold_s else 0:>10,.0f}{row.cold_rss_mb or 0:>8.0f}"
+            f"{seconds_text(row.duckdb_gz_s):>11}{_ratio(speedup):>9}{seconds_text(row.duckdb_ndjson_s):>11}"
+            f"{seconds_text(row.jq_s):>9}{seconds_text(row.warm_s):>8}{seconds_text(row.duckdb_warm_s):>13}"
+            f"  {'FAIL: ' + ', '.join(failed) if failed else 'PASS'}"
+        )
+    warm = [row.warm_s for row in rows if row.warm_s is not None]
+    colds = [row.cold_s / floor_s for row in rows if row.cold_s]
+    speedups = [row.duckdb_gz_s / row.cold_s for row in rows if row.duckdb_gz_s and row.cold_s]
+    peak = max([row.cold_rss_mb or 0 for row in rows] + [session_rss_mb])
+    print("\ntargets")
+    summary = [
+        (
+            f"cold ≤ {COLD_FLOOR_RATIO}× orjson floor (worst query)",
+            f"{max(colds):.2f}×",
+            max(colds) <= COLD_FLOOR_RATIO,
+        ),
+        (
+            f"cold ≥ {DUCKDB_GZ_SPEEDUP:.0f}× faster than DuckDB over gz (worst measured)",
+            f"{min(speedups):.1f}×" if speedups else "n/a",
+            min(speedups) >= DUCKDB_GZ_SPEEDUP if speedups else None,
+        ),
+        (
+            f"warm median ≤ {WARM_MEDIAN_S} s (over all queries; the target is at 1M events)",
+            seconds_text(statistics.median(warm)) if warm else "n/a",
+            statistics.median(warm) <= WARM_MEDIAN_S if warm else None,
+        ),
+        (
+            f"peak RSS ≤ {PEAK_RSS_MB:.0f} MB (cold runs and the warm session)",
+            f"{peak:.0f} MB",
+            peak <= PEAK_RSS_MB,
+        ),
+    ]
+    if streaming is not None:
+        small, large = streaming
+        summary.append(
+            (
+                "streaming query memory does not grow with input (10% vs 100% of the files)",
+                f"{small:.0f} → {large:.0f} MB",
+                large <= small * 1.25 + 32,
             )
         )
+    for name, figure, passed in summary:
+        all_passed = all_passed and passed is not False
+        print(f"  {name:<78}{figure:>14}  {verdict(passed)}")
+    return all_passed
+
+
+def _ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}×"
+
+
+def measure_streaming(trail: Path, files: list[Path]) -> tuple[float, float]:
+    """Peak RSS of a streaming query (no stats) over a tenth of the files, then over all of them."""
+    query = 'filter eventName="Decrypt" | fields eventName, userIdentity.arn'
+    tenth = [str(path) for path in files[: max(1, len(files) // 10)]]
+    base = [sys.executable, "-m", "trailtui", "query", query]
+    _, small, _ = run_measured([*base, *tenth, "--format", "json"])
+    _, large, _ = run_measured([*base, str(trail), "--format", "json"])
+    return small, large
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="100,000 events")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measure (median)")
+    parser.add_argument(
+        "--duckdb-gz-queries",
+        type=int,
+        default=None,
+        help="queries to run DuckDB over the gz files for (default: all with --quick, 3 at full size)",
+    )
+    parser.add_argument("--skip-jq", action="store_true")
+    parser.add_argument("--session", metavar="TRAIL", help=argparse.SUPPRESS)
+    parser.add_argument("queries", nargs="?", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.session:
+        session_child(options.session, options.repeat, json.loads(options.queries))
+        return
     events = 100_000 if options.quick else options.events
     trail = build_trail(events)
-    floor_seconds, floor_rss, floor_events = orjson_floor(log_files(trail))
-    measures = [
-        measure_query(name, query, trail, options.repeat, floor_events)
-        for name, query in USE_CASE_QUERIES.items()
-    ]
-    print_table(floor_seconds, floor_rss, floor_events, measures)
+    files = log_files(trail)
+    ndjson = ndjson_copy(trail, files)
+    floor_s, floor_events = orjson_floor(files)
+    rows = [Row(case) for case in CASES]
+    print("measuring trailtui cold ...", file=sys.stderr)
+    measure_cold(rows, trail, options.repeat)
+    print("measuring trailtui warm ...", file=sys.stderr)
+    session_rss = measure_warm(rows, trail, options.repeat)
+    streaming = measure_streaming(trail, files)
+    print("measuring DuckDB ...", file=sys.stderr)
+    gz_cases = options.duckdb_gz_queries
+    if gz_cases is None:
+        gz_cases = len(rows) if options.quick else 3
+    measure_duckdb(rows, trail, ndjson, options.repeat, gz_cases)
+    if not options.skip_jq:
+        print("measuring jq ...", file=sys.stderr)
+        measure_jq(rows, ndjson)
+    for note in sorted({note for row in rows for note in row.notes}):
+        print(f"note: {note}", file=sys.stderr)
+    passed = print_table(rows, floor_s, floor_events, session_rss, streaming)
+    sys.exit(0 if passed else 1)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from trailtui.backends.base import (
     QueryResults,
     ScanProgress,
 )
+from trailtui.backends.local_cache import QueryCache
 from trailtui.backends.local_monitoring import LocalMonitoring
 from trailtui.backends.local_replay import ReplaySettings
 from trailtui.backends.local_scan import InputFile, QueryScan, list_input_files
@@ -83,6 +84,7 @@ class LocalBackend(LocalMonitoring):
                 replay_stdin = io.BytesIO(stdin_bytes)
         self._init_monitoring(self.paths, replay_stdin, settings, packs, user_packs_dir)
         self._files: list[InputFile] | None = None
+        self._query_cache = QueryCache(enabled=STDIN not in self.paths)
         self._queries: dict[str, LocalQuery] = {}
         self._ids = itertools.count(1)
         self._report = InputReport()
@@ -111,7 +113,12 @@ class LocalBackend(LocalMonitoring):
     def _run(self, query: LocalQuery) -> None:
         scan = query.scan
         try:
-            results = executor.finish(scan.compiled, scan.run(), scan.options)
+            partial = self._query_cache.run(scan)
+            if partial is None:
+                partial = scan.run()
+                if not scan.cancelled.is_set():
+                    self._query_cache.start_building(scan)
+            results = executor.finish(scan.compiled, partial, scan.options)
             if scan.cancelled.is_set():
                 results["status"] = "Cancelled"
             query.results = results
@@ -171,6 +178,7 @@ class LocalBackend(LocalMonitoring):
 
     async def close(self) -> None:
         await self._close_monitoring()
+        await asyncio.to_thread(self._query_cache.close)
         for query in self._queries.values():
             query.scan.cancelled.set()
         for query in self._queries.values():

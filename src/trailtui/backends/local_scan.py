@@ -26,8 +26,10 @@ from trailtui.insights import executor
 from trailtui.insights.pushdown import admit_test, field_tests
 from trailtui.insights.results import ScanStatistics
 
-PARALLEL_THRESHOLD_BYTES = 32 * 1024 * 1024
+PARALLEL_THRESHOLD_BYTES = 4 * 1024 * 1024
 CHUNK_BYTES = 8 * 1024 * 1024
+MIN_CHUNK_BYTES = 512 * 1024
+CHUNKS_PER_WORKER = 8
 
 
 @dataclass(slots=True)
@@ -153,7 +155,11 @@ class QueryScan:
     partials: list[executor.Partial] = field(default_factory=list)
 
     def run(self, on_chunk: Callable[[], None] = lambda: None) -> executor.Partial:
-        """Scan everything (or until cancelled); returns the merged partial state."""
+        """Scan everything (or until cancelled); returns the merged partial state.
+
+        Partials merge in input order whatever order the workers finish in, so `stats` groups come in
+        order of first appearance and the answer does not depend on scheduling.
+        """
         started = time.monotonic()
         self.progress.files_total = len(self.files) + (1 if self.stdin_reading else 0)
         self.progress.bytes_total = sum(input_file.size for input_file in self.files)
@@ -175,21 +181,28 @@ class QueryScan:
 
     def _run_in_processes(self, started: float, on_chunk: Callable[[], None]) -> None:
         workers = os.cpu_count() or 2
-        context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            pending: set[Future[ChunkResult]] = {
+        chunk_bytes = max(
+            MIN_CHUNK_BYTES, min(CHUNK_BYTES, self.progress.bytes_total // (workers * CHUNKS_PER_WORKER))
+        )
+        with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
+            futures = [
                 pool.submit(scan_files, self.compiled.text, [f.path for f in chunk], self.options)
-                for chunk in chunk_files(self.files)
-            }
+                for chunk in chunk_files(self.files, chunk_bytes)
+            ]
+            results: dict[Future[ChunkResult], ChunkResult] = {}
+            pending = set(futures)
             while pending:
                 done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
                 for future in done:
-                    self._absorb(future.result(), started)
+                    results[future] = future.result()
+                    self._absorb(results[future], started)
                     on_chunk()
                 if self.cancelled.is_set():
                     for future in pending:
                         future.cancel()
                     return
+        merged_from = len(self.partials) - len(futures)
+        self.partials[merged_from:] = [results[future].partial for future in futures]
 
     def _absorb(self, result: ChunkResult, started: float) -> None:
         self.partials.append(result.partial)
@@ -201,6 +214,14 @@ class QueryScan:
         self.report.files_read += result.files - result.files_skipped
         self.report.files_skipped += result.files_skipped
         self.report.records_skipped += result.records_skipped
+
+
+@lru_cache(maxsize=1)
+def worker_context() -> multiprocessing.context.BaseContext:
+    """Workers fork from a server that has imported the scanner once, so each starts ready to read."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def list_input_files(paths: Sequence[str]) -> list[InputFile]:

@@ -1,0 +1,640 @@
+"""A session cache of the scanned events, so later queries in a session answer without reading files again.
+
+What it keeps, for every event in scan order (files in order, records in file order, as a cold scan sees
+them): its file and position (for @ptr), @timestamp, its file's average size (for bytesScanned), and a
+dictionary-encoded column (distinct values plus one small code per event) for each of `CACHED_FIELDS`;
+and the event's JSON itself, zlib-compressed in blocks of `BLOCK_EVENTS`, to rebuild the few events a
+query needs whole. At 1M CloudTrail events that is a few hundred MB instead of the 1.25 GB of JSON.
+
+A query runs in one of three ways, each giving exactly what a scan of the files gives:
+- every `filter` conjunct on one cached field (see `insights.pushdown`) is decided once per distinct value
+  and selects rows by their codes;
+- a query whose streaming part and `stats` read only cached fields runs once per distinct combination of
+  those fields' values, its records standing for all the rows that share them (`count` adds the number
+  of rows, `count_distinct`/`min`/`max`-like aggregators see the value once, `sum`, `avg` and `pct` see it
+  as often as it occurs);
+- otherwise the selected events are rebuilt from their compressed JSON and run through the usual scan,
+  after keeping only the newest rows that can matter when the query ends newest-first or sorts by time.
+The cache is valid while every input file keeps its size and modification time.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import os
+import threading
+import zlib
+from array import array
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from threading import Event as Flag
+from typing import Any
+
+import orjson
+
+from trailtui.backends.base import InputReport
+from trailtui.backends.local_scan import (
+    PARALLEL_THRESHOLD_BYTES,
+    InputFile,
+    QueryScan,
+    chunk_files,
+    worker_context,
+)
+from trailtui.events.model import Event, field_getter
+from trailtui.events.readers import read_path
+from trailtui.insights import ast, executor
+from trailtui.insights.aggregates import (
+    CountAggregator,
+    PercentileAggregator,
+    StandardDeviationAggregator,
+    SumAggregator,
+)
+from trailtui.insights.checks import IMPLICIT_TIMESTAMP_FUNCTIONS, parse_outputs
+from trailtui.insights.compiler import Record
+from trailtui.insights.pushdown import FieldTest, field_tests
+from trailtui.insights.results import ScanStatistics
+from trailtui.insights.steps import EndStep, LimitStep, SortStep, StatsStep, hashable_values
+
+CACHED_FIELDS = (
+    "eventSource",
+    "eventName",
+    "awsRegion",
+    "sourceIPAddress",
+    "userAgent",
+    "errorCode",
+    "errorMessage",
+    "eventType",
+    "eventCategory",
+    "readOnly",
+    "managementEvent",
+    "recipientAccountId",
+    "userIdentity.type",
+    "userIdentity.arn",
+    "userIdentity.accountId",
+    "userIdentity.principalId",
+    "userIdentity.userName",
+    "userIdentity.invokedBy",
+    "userIdentity.sessionContext.sessionIssuer.userName",
+    "responseElements.ConsoleLogin",
+    "additionalEventData.MFAUsed",
+    "requestParameters.bucketName",
+    "requestParameters.roleArn",
+)
+TIMESTAMP = "@timestamp"
+ACCOUNT = "\x00account"
+REGION = "\x00region"
+BLOCK_EVENTS = 32
+COMPRESSION_LEVEL = 1
+REPEATED_BY_WEIGHT = (SumAggregator, PercentileAggregator)
+"""Aggregators that must see a value as often as it occurs (`avg` is a SumAggregator)."""
+CACHE_CHUNK_BYTES = 2 * 1024 * 1024
+MAX_REBUILT_EVENTS = 20_000
+SYSTEM_COLUMNS = {"@timestamp": TIMESTAMP, "@ingestionTime": TIMESTAMP}
+
+
+FileKey = tuple[str, int, int]
+
+
+@dataclass
+class Column:
+    """Distinct values (code 0 is "missing") and one code per event."""
+
+    values: list[Any] = field(default_factory=lambda: [None])
+    codes: array = field(default_factory=lambda: array("I"))
+    index: dict[Any, int] = field(default_factory=lambda: {_value_key(None): 0})
+
+    def add(self, value: Any) -> None:
+        key = value if type(value) is str else _value_key(value)
+        code = self.index.get(key)
+        if code is None:
+            code = len(self.values)
+            self.index[key] = code
+            self.values.append(value)
+        self.codes.append(code)
+
+    def extend(self, other: Column) -> None:
+        """Append another column's events, re-coding its values into this one's dictionary."""
+        mapping = array("I")
+        for value in other.values:
+            key = value if type(value) is str else _value_key(value)
+            code = self.index.get(key)
+            if code is None:
+                code = len(self.values)
+                self.index[key] = code
+                self.values.append(value)
+            mapping.append(code)
+        self.codes.extend(map(mapping.__getitem__, other.codes))
+
+
+def _value_key(value: Any) -> Any:
+    """Keys that keep `1`, `1.0` and `true` apart (they are equal, and hash alike, in Python)."""
+    return (type(value).__name__, value)
+
+
+@dataclass
+class CachePart:
+    """What one worker builds from a chunk of files (merged in file order into a SessionCache)."""
+
+    paths: list[str] = field(default_factory=list)
+    file_sizes: list[int] = field(default_factory=list)
+    """Per file: the average event size bytesScanned counts."""
+    file_of: array = field(default_factory=lambda: array("I"))
+    ordinals: array = field(default_factory=lambda: array("I"))
+    timestamps: array = field(default_factory=lambda: array("q"))
+    columns: dict[str, Column] = field(default_factory=dict)
+    blocks: list[bytes] = field(default_factory=list)
+    explicit: list[int] = field(default_factory=list)
+    """Events whose @message is text the file carried (exports), not the record re-serialised."""
+
+
+def build_part(paths: Sequence[str]) -> CachePart:
+    """Worker entry point: read files and encode their events."""
+    part = CachePart()
+    columns = {name: Column() for name in (*CACHED_FIELDS, ACCOUNT, REGION)}
+    part.columns = columns
+    getters = [(columns[name].add, field_getter(name)) for name in CACHED_FIELDS]
+    add_account, add_region = columns[ACCOUNT].add, columns[REGION].add
+    pending: list[bytes] = []
+    for path in paths:
+        reading = read_path(path)
+        file_number = len(part.paths)
+        part.paths.append(path)
+        part.file_sizes.append(reading.content_size // max(1, reading.event_count))
+        for event in reading.events:
+            part.file_of.append(file_number)
+            part.ordinals.append(event.ordinal)
+            part.timestamps.append(event.timestamp_ms)
+            add_account(event.account)
+            add_region(event.region)
+            for add, read in getters:
+                add(read(event))
+            if event._message is not None:
+                part.explicit.append(len(part.timestamps) - 1)
+                message = event._message.encode("utf-8", "surrogatepass")
+            else:
+                message = orjson.dumps(event.record)
+            pending.append(len(message).to_bytes(4, "little") + message)
+            if len(pending) == BLOCK_EVENTS:
+                part.blocks.append(zlib.compress(b"".join(pending), COMPRESSION_LEVEL))
+                pending = []
+    if pending:
+        part.blocks.append(zlib.compress(b"".join(pending), COMPRESSION_LEVEL))
+    return part
+
+
+class SessionCache:
+    """The merged cache of every input file (see the module docstring)."""
+
+    def __init__(self, key: list[FileKey]) -> None:
+        self.key = key
+        self.paths: list[str] = []
+        self.file_sizes = array("q")
+        self.file_of = array("I")
+        self.ordinals = array("I")
+        self.timestamps = array("q")
+        self.columns: dict[str, Column] = {name: Column() for name in (*CACHED_FIELDS, ACCOUNT, REGION)}
+        self.blocks: list[bytes] = []
+        self.block_starts = array("q")
+        self.explicit: set[int] = set()
+        self._sorted_by_time: array | None = None
+
+    def add(self, part: CachePart) -> None:
+        offset, file_offset = len(self.timestamps), len(self.paths)
+        self.paths.extend(part.paths)
+        self.file_sizes.extend(part.file_sizes)
+        self.file_of.extend(number + file_offset for number in part.file_of)
+        self.ordinals.extend(part.ordinals)
+        for position in range(len(part.blocks)):
+            self.block_starts.append(offset + position * BLOCK_EVENTS)
+        self.blocks.extend(part.blocks)
+        self.timestamps.extend(part.timestamps)
+        self.explicit.update(offset + position for position in part.explicit)
+        for name, column in part.columns.items():
+            self.columns[name].extend(column)
+
+    def finish(self) -> None:
+        """Encode @timestamp as a column too (its distinct seconds are few) once every part is in."""
+        column = Column()
+        for timestamp_ms in self.timestamps:
+            column.add(timestamp_ms)
+        self.columns[TIMESTAMP] = column
+
+    @property
+    def size(self) -> int:
+        return len(self.timestamps)
+
+    def event_sizes(self, rows: Iterable[int]) -> int:
+        sizes, file_of = self.file_sizes, self.file_of
+        return sum(sizes[file_of[row]] for row in rows)
+
+    def sorted_by_time(self) -> array:
+        if self._sorted_by_time is None:
+            self._sorted_by_time = array("I", sorted(range(self.size), key=self.timestamps.__getitem__))
+        return self._sorted_by_time
+
+    def events(self, rows: Sequence[int]) -> list[Event]:
+        """Rebuild the events of some rows (in the order given) from their compressed JSON."""
+        accounts, regions = self.columns[ACCOUNT], self.columns[REGION]
+        events: list[Event] = []
+        decoded_block = -1
+        messages: list[bytes] = []
+        for row in rows:
+            block = bisect_right(self.block_starts, row) - 1
+            if block != decoded_block:
+                messages = _split_block(zlib.decompress(self.blocks[block]))
+                decoded_block = block
+            message = messages[row - self.block_starts[block]]
+            explicit = row in self.explicit
+            events.append(
+                Event(
+                    orjson.loads(message),
+                    self.timestamps[row],
+                    self.paths[self.file_of[row]],
+                    self.ordinals[row],
+                    accounts.values[accounts.codes[row]],
+                    regions.values[regions.codes[row]],
+                    message.decode("utf-8", "surrogatepass") if explicit else None,
+                )
+            )
+        return events
+
+
+def _split_block(data: bytes) -> list[bytes]:
+    messages, position = [], 0
+    while position < len(data):
+        length = int.from_bytes(data[position : position + 4], "little")
+        messages.append(data[position + 4 : position + 4 + length])
+        position += 4 + length
+    return messages
+
+
+def file_key(paths: Sequence[str]) -> list[FileKey]:
+    """What the cache depends on: every input file's path, size and modification time."""
+    key = []
+    for path in paths:
+        try:
+            status = os.stat(path)
+        except OSError:
+            key.append((path, -1, -1))
+            continue
+        key.append((path, status.st_size, status.st_mtime_ns))
+    return key
+
+
+# --- running a query over the cache ---------------------------------------------------------------
+
+
+def run_cached(
+    cache: SessionCache, compiled: executor.CompiledQuery, options: executor.RunOptions
+) -> executor.Partial | None:
+    """The merged partial a scan of the files would give, computed from the cache.
+
+    None when scanning the files is the better way: `limit any` (its answer is whichever rows a scan
+    meets first), or when more than `MAX_REBUILT_EVENTS` events would have to be rebuilt whole.
+    """
+    if any(isinstance(command, ast.Limit) and command.any for command in compiled.query.commands):
+        return None
+    rows = _rows_in_range(cache, options)
+    statistics = _statistics(cache, rows)
+    tests = field_tests(compiled.query, options.context)
+    pushed_all = _all_conjuncts_pushed(compiled.query, tests)
+    rows = _select(cache, rows, tests)
+    plan = executor.Plan(compiled.query, options)
+    needed = _columns_read(compiled.query)
+    if isinstance(plan.barrier, StatsStep) and needed is not None and _weights_exact(plan.barrier):
+        return _run_by_combination(cache, plan, rows, needed, statistics)
+    reaching = None
+    if pushed_all and _prefix_keeps_every_row(compiled.query):
+        reaching = len(rows) if rows is not None else cache.size
+        rows = _newest_that_matter(cache, compiled.query, plan, rows)
+    if (len(rows) if rows is not None else cache.size) > MAX_REBUILT_EVENTS:
+        return None
+    events = cache.events(rows if rows is not None else range(cache.size))
+    scanner = executor.Scanner(compiled, options)
+    scanner.feed(events, event_size=0)
+    partial = scanner.partial()
+    if reaching is not None:
+        partial.statistics.records_matched = reaching
+    partial.statistics.records_scanned = statistics.records_scanned
+    partial.statistics.bytes_scanned = statistics.bytes_scanned
+    partial.statistics.accounts = statistics.accounts
+    return partial
+
+
+def _rows_in_range(cache: SessionCache, options: executor.RunOptions) -> list[int] | None:
+    """Rows inside the time range, or None for all rows."""
+    if options.start_ms is None and options.end_ms is None:
+        return None
+    low = options.start_ms if options.start_ms is not None else -(2**63)
+    high = options.end_ms if options.end_ms is not None else 2**63
+    return [row for row, moment in enumerate(cache.timestamps) if low <= moment <= high]
+
+
+def _statistics(cache: SessionCache, rows: list[int] | None) -> ScanStatistics:
+    statistics = ScanStatistics()
+    accounts = cache.columns[ACCOUNT]
+    if rows is None:
+        statistics.records_scanned = cache.size
+        counts = Counter(cache.file_of)
+        statistics.bytes_scanned = sum(cache.file_sizes[number] * count for number, count in counts.items())
+        statistics.accounts = {accounts.values[code] for code in set(accounts.codes)}
+    else:
+        statistics.records_scanned = len(rows)
+        statistics.bytes_scanned = cache.event_sizes(rows)
+        statistics.accounts = {accounts.values[accounts.codes[row]] for row in rows}
+    return statistics
+
+
+def _select(cache: SessionCache, rows: list[int] | None, tests: list[FieldTest]) -> list[int] | None:
+    """Keep the rows whose cached values pass every pushed-down test."""
+    for test in tests:
+        column = cache.columns.get(test.field_name)
+        if column is None:
+            continue
+        mask = bytes(test.holds(value) for value in column.values)
+        if rows is None:
+            rows = list(itertools.compress(range(cache.size), map(mask.__getitem__, column.codes)))
+        else:
+            codes = column.codes
+            rows = [row for row in rows if mask[codes[row]]]
+    return rows
+
+
+def _all_conjuncts_pushed(query: ast.Query, tests: list[FieldTest]) -> bool:
+    """Every filter before the first barrier was pushed down whole, to cached columns."""
+    if any(test.field_name not in CACHED_FIELDS for test in tests):
+        return False
+    conjuncts = 0
+    for command in query.commands:
+        if isinstance(command, executor.BARRIER_COMMANDS):
+            break
+        if isinstance(command, ast.Filter):
+            conjuncts += _count_conjuncts(command.condition)
+    return conjuncts == len(tests)
+
+
+def _count_conjuncts(condition: ast.Expression) -> int:
+    if isinstance(condition, ast.Binary) and condition.operator == "and":
+        return _count_conjuncts(condition.left) + _count_conjuncts(condition.right)
+    return 1
+
+
+def _prefix_keeps_every_row(query: ast.Query) -> bool:
+    """Apart from filters, the streaming part neither drops nor multiplies rows."""
+    for command in query.commands:
+        if isinstance(command, executor.BARRIER_COMMANDS):
+            return True
+        if isinstance(command, ast.Unnest) or (isinstance(command, ast.Parse) and command.multi):
+            return False
+    return True
+
+
+def _newest_that_matter(
+    cache: SessionCache, query: ast.Query, plan: executor.Plan, rows: list[int] | None
+) -> list[int] | None:
+    """For queries that keep the newest N rows, the N newest selected rows and any tied with the last."""
+    barrier = plan.barrier
+    if isinstance(barrier, EndStep):
+        bound: int | None = barrier.bound
+    elif isinstance(barrier, LimitStep) and not barrier.any:
+        bound = barrier.count
+    elif isinstance(barrier, SortStep) and barrier.bound is not None and _sorts_newest_first(query):
+        bound = barrier.bound
+    else:
+        return rows
+    if bound is None or (rows is not None and len(rows) <= bound):
+        return rows
+    timestamps = cache.timestamps
+    if rows is None:
+        order = cache.sorted_by_time()
+        kept = list(order[max(0, len(order) - bound) :])
+    else:
+        kept = heapq.nlargest(bound, rows, key=timestamps.__getitem__)
+    oldest_kept = min(timestamps[row] for row in kept)
+    candidates = range(cache.size) if rows is None else rows
+    return sorted(row for row in candidates if timestamps[row] >= oldest_kept)
+
+
+def _sorts_newest_first(query: ast.Query) -> bool:
+    sort = next(command for command in query.commands if isinstance(command, ast.Sort))
+    key = sort.keys[0]
+    return len(sort.keys) == 1 and key.field.name in SYSTEM_COLUMNS and key.descending
+
+
+def _columns_read(query: ast.Query) -> list[str] | None:
+    """The cached columns the streaming part and the first `stats` read; None if any is not cached."""
+    defined: set[str] = set()
+    needed: dict[str, None] = {}
+
+    def need(expression: ast.Expression) -> bool:
+        for node in ast.walk(expression):
+            if isinstance(node, ast.Call) and node.key in IMPLICIT_TIMESTAMP_FUNCTIONS:
+                needed[TIMESTAMP] = None
+            if isinstance(node, ast.Field) and not _resolves(node.name, defined, needed):
+                return False
+        return True
+
+    for command in query.commands:
+        match command:
+            case ast.Stats(items=items, by=by):
+                return list(needed) if all(need(item.expression) for item in (*items, *by)) else None
+            case ast.Filter(condition=condition):
+                if not need(condition):
+                    return None
+            case ast.Fields(items=items):
+                if not all(need(item.expression) for item in items):
+                    return None
+                defined.update(item.name for item in items if not isinstance(item.expression, ast.Field))
+                defined.update(item.alias for item in items if item.alias is not None)
+            case ast.Parse(source=source):
+                if source is None or not need(source):
+                    return None
+                defined.update(parse_outputs(command))
+            case ast.Unnest(field=unnested, into=into):
+                if not need(unnested):
+                    return None
+                defined.add(into)
+            case ast.Sort() | ast.Limit() | ast.Dedup():
+                return None
+    return None
+
+
+def _resolves(name: str, defined: set[str], needed: dict[str, None]) -> bool:
+    segments = name.split(".")
+    if any(".".join(segments[:cut]) in defined for cut in range(1, len(segments) + 1)):
+        return True
+    column = SYSTEM_COLUMNS.get(name, name)
+    if column in CACHED_FIELDS or column == TIMESTAMP:
+        needed[column] = None
+        return True
+    return False
+
+
+def _weights_exact(step: StatsStep) -> bool:
+    """Aggregators a weighted add keeps exact (the standard deviation's float updates depend on order)."""
+    return not any(
+        isinstance(slot.factory(slot.constants), StandardDeviationAggregator) for slot in step.slots
+    )
+
+
+def _run_by_combination(
+    cache: SessionCache,
+    plan: executor.Plan,
+    rows: list[int] | None,
+    needed: list[str],
+    statistics: ScanStatistics,
+) -> executor.Partial:
+    stats = plan.barrier
+    assert isinstance(stats, StatsStep)
+    if stats.needs_time and TIMESTAMP not in needed:
+        needed = [*needed, TIMESTAMP]
+    columns = [cache.columns[name] for name in needed]
+    if rows is None:
+        combinations = Counter(zip(*(column.codes for column in columns), strict=True))
+    else:
+        combinations = Counter(zip(*(map(column.codes.__getitem__, rows) for column in columns), strict=True))
+    state = stats.new_state()
+    matched = 0
+    steps = plan.prefix
+    for codes, weight in combinations.items():
+        records: Iterable[Record] = [Record(_stand_in(needed, columns, codes), {})]
+        for step in steps:
+            records = step(records)
+        for record in records:
+            matched += weight
+            _weighted_add(stats, state, record, weight)
+    statistics.records_matched = matched
+    return executor.Partial(statistics, state)
+
+
+def _stand_in(needed: list[str], columns: list[Column], codes: tuple[int, ...]) -> Event:
+    """An event holding just the cached values of one combination."""
+    record: dict[str, Any] = {}
+    timestamp_ms = 0
+    for name, column, code in zip(needed, columns, codes, strict=True):
+        value = column.values[code]
+        if name == TIMESTAMP:
+            timestamp_ms = value
+        elif value is not None:
+            _place(record, name.split("."), value)
+    return Event(record, timestamp_ms, "", 0, "", "")
+
+
+def _place(record: dict[str, Any], segments: list[str], value: Any) -> None:
+    node = record
+    for segment in segments[:-1]:
+        node = node.setdefault(segment, {})
+    node[segments[-1]] = value
+
+
+def _weighted_add(step: StatsStep, table: Any, record: Record, weight: int) -> None:
+    """`StatsStep.add` for `weight` identical records."""
+    values = tuple([read(record) for read in step.group_readers])
+    key = hashable_values(values)
+    group = table.groups.get(key)
+    if group is None:
+        group = (values, [slot.factory(slot.constants) for slot in step.slots])
+        table.groups[key] = group
+    timestamp_ms = step._timestamp_ms(record) if step.needs_time else 0
+    for read, aggregator in zip(step.slot_readers, group[1], strict=True):
+        value = True if read is None else read(record)
+        if isinstance(aggregator, CountAggregator):
+            if value is not None:
+                aggregator.records += weight
+        elif isinstance(aggregator, REPEATED_BY_WEIGHT):
+            for _ in range(weight):
+                aggregator.add(value, timestamp_ms)
+        else:
+            aggregator.add(value, timestamp_ms)
+
+
+# --- building -------------------------------------------------------------------------------------
+
+
+def build_cache(files: Sequence[InputFile], cancelled: Flag) -> SessionCache | None:
+    """Read every file into a cache, in worker processes for large inputs; None if cancelled."""
+    key = file_key([input_file.path for input_file in files])
+    cache = SessionCache(key)
+    chunks = [[input_file.path for input_file in chunk] for chunk in chunk_files(files, CACHE_CHUNK_BYTES)]
+    total = sum(input_file.size for input_file in files)
+    if total < PARALLEL_THRESHOLD_BYTES or (os.cpu_count() or 1) < 2:
+        for chunk in chunks:
+            if cancelled.is_set():
+                return None
+            cache.add(build_part(chunk))
+    else:
+        with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=worker_context()) as pool:
+            futures = [pool.submit(build_part, chunk) for chunk in chunks]
+            for future in futures:
+                if cancelled.is_set():
+                    for pending in futures:
+                        pending.cancel()
+                    return None
+                cache.add(future.result())
+    cache.finish()
+    return cache
+
+
+class QueryCache:
+    """A LocalBackend's session cache: built in the background after the first full scan, then used.
+
+    A query that starts while the cache is being built waits for it (the build costs about one scan).
+    Set TRAILTUI_SESSION_CACHE=0 to turn it off.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and os.environ.get("TRAILTUI_SESSION_CACHE", "1") != "0"
+        self._cache: SessionCache | None = None
+        self._report = InputReport()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._closing = Flag()
+
+    def run(self, scan: QueryScan) -> executor.Partial | None:
+        """The scan's merged partial from the cache, or None when there is no valid cache."""
+        if not self.enabled:
+            return None
+        thread = self._thread
+        while thread is not None and thread.is_alive():
+            if scan.cancelled.is_set():
+                return None
+            thread.join(0.05)
+        cache = self._cache
+        if cache is None or file_key([input_file.path for input_file in scan.files]) != cache.key:
+            return None
+        partial = run_cached(cache, scan.compiled, scan.options)
+        if partial is None:
+            return None
+        scan.report = replace(self._report, problem_lines=list(self._report.problem_lines))
+        progress = scan.progress
+        progress.files_total = progress.files_done = len(scan.files)
+        progress.bytes_total = progress.bytes_done = sum(input_file.size for input_file in scan.files)
+        progress.events_read = partial.statistics.records_scanned
+        return partial
+
+    def start_building(self, scan: QueryScan) -> None:
+        """After a complete scan of files (never stdin), build the cache of those files in the background."""
+        with self._lock:
+            if not self.enabled or self._thread is not None or self._closing.is_set():
+                return
+            self._report = scan.report
+            files = list(scan.files)
+            self._thread = threading.Thread(
+                target=self._build, args=(files,), daemon=True, name="query-cache"
+            )
+            self._thread.start()
+
+    def _build(self, files: list[InputFile]) -> None:
+        try:
+            self._cache = build_cache(files, self._closing)
+        except Exception:  # a cache is an optimisation: without one, queries scan the files
+            self._cache = None
+
+    def close(self) -> None:
+        self._closing.set()
+        if self._thread is not None:
+            self._thread.join()
