@@ -22,7 +22,7 @@ from threading import Event as Flag
 from trailtui.backends.base import InputReport, ScanProgress
 from trailtui.events.layout import STDIN, expand_paths
 from trailtui.events.readers import Admit, FileReading, read_path
-from trailtui.insights import executor
+from trailtui.insights import ast, executor
 from trailtui.insights.pushdown import admit_test, field_tests
 from trailtui.insights.results import ScanStatistics
 
@@ -102,6 +102,10 @@ def _compiled(query: str) -> executor.CompiledQuery:
 
 @lru_cache(maxsize=8)
 def _admit(query: str, options: executor.RunOptions) -> Admit | None:
+    """The raw-record test for a query; none for `limit any`, whose statistics stop where its scan stops."""
+    commands = _compiled(query).query.commands
+    if any(isinstance(command, ast.Limit) and command.any for command in commands):
+        return None
     return admit_test(field_tests(_compiled(query).query, options.context))
 
 

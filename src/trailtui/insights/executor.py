@@ -120,19 +120,23 @@ class Scanner:
         self.state = self.plan.barrier.new_state()
         self.full_states: list[BarrierState] = []
         self.stopped = False
+        self.fed = False
+        self.can_stop = isinstance(self.plan.barrier, LimitStep) and self.plan.barrier.any
 
     def feed(
         self, events: Iterable[Event], size_of: SizeOf | None = None, event_size: int | None = None
     ) -> None:
         """Scan one more batch of events (in partition order).
 
-        A barrier that stopped early (`limit any`) stopped only its batch, as if each batch were a
-        partition of its own: the next batch starts a new state, merged in order at the end.
+        A barrier that can stop early (`limit any`) gets a new state per batch, as if each batch were a
+        partition of its own (so the answer does not depend on how batches are grouped into chunks);
+        the states merge in order at the end.
         """
-        if self.stopped:
+        if self.stopped or (self.can_stop and self.fed):
             self.full_states.append(self.state)
             self.state = self.plan.barrier.new_state()
             self.stopped = False
+        self.fed = True
         statistics = self.statistics
         records: Iterable[Record]
         options = self.options
