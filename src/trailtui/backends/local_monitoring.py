@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from trailtui.backends.base import BackendError, RuleReportRequest, TailRequest
+from trailtui.backends.base import BackendError, ReplayControl, RuleReportRequest, TailRequest
 from trailtui.backends.local_definitions import (
     SavedQuery,
     checked_alarm,
@@ -65,9 +65,14 @@ class LocalMonitoring:
         for alarm in compiled.alarms.values():
             self._pipeline.put_alarm(alarm)
         self._local_replay = LocalReplay(paths, settings, self._pipeline, stdin)
-        self.replay = self._local_replay
+        self.replay: ReplayControl | None = self._local_replay
 
     # The replay.
+
+    @property
+    def local_replay(self) -> LocalReplay:
+        """The replay with its local-only operations (waiting for its end, its failure)."""
+        return self._local_replay
 
     def start_replay(self) -> None:
         """Start feeding rules, filters, alarms and tails (once; later calls do nothing)."""

@@ -60,7 +60,7 @@ async def replay_with_progress(backend: LocalBackend) -> None:
     started = time.monotonic()
     backend.start_replay()
     try:
-        while not await asyncio.to_thread(backend.replay.wait, PROGRESS_INTERVAL_S):
+        while not await asyncio.to_thread(backend.local_replay.wait, PROGRESS_INTERVAL_S):
             progress.update(_progress(backend, time.monotonic() - started))
     finally:
         progress.clear()
@@ -71,8 +71,8 @@ def report_replay_problems(backend: LocalBackend) -> bool:
     details = backend.replay_details()
     for line in details.problem_lines if details else ():
         print(visible(line), file=sys.stderr)
-    if backend.replay.failure is not None:
-        fail(f"the replay failed: {backend.replay.failure}")
+    if backend.local_replay.failure is not None:
+        fail(f"the replay failed: {backend.local_replay.failure}")
         return True
     if details is None or details.events_delivered == 0:
         fail("no events could be read" + (" in the time range" if details and details.files_read else ""))
