@@ -110,12 +110,16 @@ def _floor(value: Any) -> int | None:
     return None if number is None else math.floor(number)
 
 
+ROUND_PLACES_LIMIT = 400
+"""Beyond ±400 places, rounding a double changes nothing (or gives 0): the bound keeps Decimal in range."""
+
+
 def _round(value: Any, decimals: Any = 0) -> Number | None:
     number = _finite_number(value)
     places = _finite_number(decimals)
     if number is None or places is None:
         return None
-    places = int(places)
+    places = max(-ROUND_PLACES_LIMIT, min(ROUND_PLACES_LIMIT, int(places)))
     try:
         rounded = Decimal(repr(number)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     except InvalidOperation:
