@@ -6,6 +6,12 @@ covers the replayed events, from the start of the period holding the first to th
 the last. The report lists every period of its window, so when `--period` is not given and the window
 would hold more than 1,440 periods (a trail spanning weeks), the period is widened to the first of 1h, 1d,
 7d, 30d, 365d that fits, and stderr says so.
+
+With `--live` (no PATH) the report is CloudWatch's: the rule of that name in the account
+(DescribeInsightRules) answers GetInsightRuleReport over the time range (default: the last hour), with
+`--period`, `--top` and `--order-by` in the request. A rule missing from the account is created
+(PutInsightRule, on the log groups `--log-group` names, else the trail's) only with `--yes`, else the
+command exits 2 saying so; a new rule counts events from then on, so its first reports are empty.
 """
 
 from __future__ import annotations
@@ -17,12 +23,15 @@ from typing import Any
 
 import orjson
 
+from trailtui.backends.aws import AwsBackend
 from trailtui.backends.base import BackendError, RuleReportRequest
 from trailtui.backends.local import LocalBackend
 from trailtui.backends.local_replay import ReplaySettings
 from trailtui.cli import output
 from trailtui.cli.definitions import DefinitionError, add_pack_argument, definition_and_paths
 from trailtui.cli.inputs import UsageError, fail
+from trailtui.cli.live_options import add_live_arguments
+from trailtui.cli.live_run import account_rule, check_options, live_window, open_live, run_live
 from trailtui.cli.replay_run import (
     EXIT_NO_INPUT,
     EXIT_USAGE,
@@ -33,6 +42,7 @@ from trailtui.cli.replay_run import (
     replay_with_progress,
     report_replay_problems,
 )
+from trailtui.packs import PackDefinition
 
 DEFAULT_PERIOD_S = 300
 WIDER_PERIODS_S = (3600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400)
@@ -44,7 +54,8 @@ def add_contributors_parser(commands: Any) -> None:
         "contributors",
         help="rank contributors with a Contributor Insights rule",
         description="Replay CloudTrail files through a Contributor Insights rule and print the "
-        "GetInsightRuleReport answer.",
+        "GetInsightRuleReport answer; with --live, CloudWatch's report for the rule in the account (last "
+        "hour by default; a missing rule is created only with --yes).",
         usage="trailtui contributors (RULE.json | --pack NAME) [PATH ...] [options]",
     )
     add_replay_arguments(parser)
@@ -53,6 +64,7 @@ def add_contributors_parser(commands: Any) -> None:
     parser.add_argument("--top", type=int, default=10, metavar="N", help="contributors to list (1 to 100)")
     parser.add_argument("--order-by", choices=("Sum", "Maximum"), default="Sum")
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    add_live_arguments(parser)
     parser.set_defaults(run=run_contributors_command)
 
 
@@ -60,12 +72,33 @@ def run_contributors_command(options: argparse.Namespace) -> int:
     try:
         rule, options.paths = definition_and_paths(options, "rule", options.pack)
         options.period_s = period_seconds(options.period) if options.period else None
+        check_options(options, {})
+        if options.live:
+            window = live_window(options)
+            live = open_live(options, options.paths)
+            return run_live(live, lambda: _live_contributors(live, rule, window, options))
         settings = replay_settings(options)
         backend = replay_backend(options, settings)
     except (DefinitionError, UsageError, ValueError) as error:
         fail(str(error))
         return EXIT_USAGE
+    except BackendError as error:
+        fail(str(error))
+        return EXIT_NO_INPUT
     return asyncio.run(_contributors(backend, settings, rule.name, rule.body, options))
+
+
+async def _live_contributors(
+    backend: AwsBackend, rule: PackDefinition, window: tuple[int, int], options: argparse.Namespace
+) -> int:
+    await account_rule(backend, rule)
+    start_ms, end_ms = window
+    period_s = options.period_s or _default_period_s(start_ms, end_ms)
+    if options.start is None:
+        start_ms -= start_ms % (period_s * 1000)
+    request = RuleReportRequest(rule.name, start_ms, end_ms, period_s, options.top, options.order_by)
+    _print_report(await backend.get_insight_rule_report(request), options.format)
+    return 0
 
 
 async def _contributors(
@@ -87,8 +120,12 @@ async def _contributors(
         return EXIT_USAGE
     finally:
         await backend.close()
-    sys.stdout.write(output.format_json(report) + "\n" if options.format == "json" else ranking_table(report))
+    _print_report(report, options.format)
     return 0
+
+
+def _print_report(report: dict[str, Any], format_name: str) -> None:
+    sys.stdout.write(output.format_json(report) + "\n" if format_name == "json" else ranking_table(report))
 
 
 def _report_request(

@@ -5,6 +5,14 @@ It reads the backend's Live Tail stream (`sessionUpdate` items), so a line shows
 made safe for the terminal; `--format ndjson` prints each event's exact JSON text on a line of its own.
 Without `--speed` the replay goes as fast as possible; with `--follow` it keeps watching the paths (new
 files in a folder, a growing file, stdin) until interrupted. Output is flushed after every update.
+
+With `--live` (no PATH) the lines come from StartLiveTail on the account's log groups (`--log-group`, else
+the trail's), `--filter-pattern` going into the request, in the same two formats; it always follows (so
+`--follow` changes nothing) and runs until interrupted: ctrl+c ends it cleanly, the session closed, with exit
+code 130 as for files. What the session reports (`reconnecting` when it ended or dropped, `sampled` /
+`streaming` when AWS starts or stops sampling, `polling` when StartLiveTail is not allowed and
+FilterLogEvents is polled instead) goes to stderr, one line each. Live Tail shows events from now on, so
+`--start`/`--end`/`--since` and `--speed` are refused with --live (use `trailtui query --live` for the past).
 """
 
 from __future__ import annotations
@@ -13,13 +21,17 @@ import argparse
 import asyncio
 import os
 import sys
+from contextlib import aclosing
 from typing import Any
 
 import orjson
 
+from trailtui.backends.aws import AwsBackend
 from trailtui.backends.base import BackendError, TailRequest
 from trailtui.backends.local import LocalBackend
 from trailtui.cli.inputs import UsageError, fail, input_paths
+from trailtui.cli.live_options import add_live_arguments
+from trailtui.cli.live_run import check_options, flush_notices, open_live, run_live
 from trailtui.cli.replay_run import (
     EXIT_NO_INPUT,
     EXIT_USAGE,
@@ -39,23 +51,42 @@ def add_tail_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "tail",
         help="print the replayed events as they come",
-        description="Replay CloudTrail files in time order and print each event, as Live Tail shows it.",
+        description="Replay CloudTrail files in time order and print each event, as Live Tail shows it; "
+        "with --live, Live Tail on the account's log groups until interrupted (ctrl+c: exit 130).",
     )
     add_replay_arguments(parser)
     parser.add_argument("--follow", action="store_true", help="keep watching the paths for new events")
     parser.add_argument("--speed", type=float, metavar="N", help="N times real time (1 to 10000)")
     parser.add_argument("--filter-pattern", metavar="P", help="only events matching this filter pattern")
     parser.add_argument("--format", choices=("line", "ndjson"), default="line")
+    add_live_arguments(parser)
     parser.set_defaults(run=run_tail_command)
+
+
+PAST = "Live Tail shows events as they arrive: {} needs files (use `trailtui query --live` for the past)"
+FILE_ONLY = {
+    "start": PAST.format("--start"),
+    "end": PAST.format("--end"),
+    "since": PAST.format("--since"),
+    "speed": "--speed sets the pace of a replay of files; Live Tail runs in real time",
+}
 
 
 def run_tail_command(options: argparse.Namespace) -> int:
     try:
+        check_options(options, FILE_ONLY)
+        if options.live:
+            live = open_live(options, options.paths)
+            request = TailRequest(options.filter_pattern)
+            return run_live(live, lambda: _live_tail(live, request, options.format))
         settings = replay_settings(options)
         settings.follow, settings.speed = options.follow, check_speed(options.speed)
     except (UsageError, ValueError) as error:
         fail(str(error))
         return EXIT_USAGE
+    except BackendError as error:
+        fail(str(error))
+        return EXIT_NO_INPUT
     paths = options.paths
     stdin = sys.stdin.buffer if "-" in paths else None
     backend = LocalBackend(input_paths(paths), stdin, replay=settings, packs=PackContents())
@@ -76,6 +107,21 @@ async def _tail(backend: LocalBackend, request: TailRequest, format_name: str) -
     finally:
         await backend.close()
     return EXIT_NO_INPUT if report_replay_problems(backend) else 0
+
+
+async def _live_tail(backend: AwsBackend, request: TailRequest, format_name: str) -> int:
+    """Until interrupted or the account refuses: updates on stdout, the session's status on stderr."""
+    try:
+        async with aclosing(backend.tail(request)) as items:
+            async for item in items:
+                flush_notices(backend)
+                if "sessionStatus" in item:
+                    fail(f"live tail {item['sessionStatus']['state']}: {item['sessionStatus']['reason']}")
+                elif "sessionUpdate" in item:
+                    _write(item["sessionUpdate"]["sessionResults"], format_name)
+    except BrokenPipeError:
+        _silence_stdout()
+    return 0
 
 
 def _write(results: list[dict[str, Any]], format_name: str) -> None:
