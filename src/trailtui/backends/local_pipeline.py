@@ -34,6 +34,7 @@ from trailtui.contributors import Ranking, ReportError, build_report
 from trailtui.events.model import Event
 from trailtui.metrics.alarms import AlarmDefinition, AlarmEvaluator, StateChange
 from trailtui.metrics.alarms.history import alarm_history
+from trailtui.metrics.filter_index import FilterIndex
 from trailtui.metrics.filters import MetricFilter
 from trailtui.metrics.patterns import FilterPattern
 from trailtui.metrics.series import MetricKey, MetricSeries
@@ -118,6 +119,7 @@ class Pipeline:
         self._rankings: dict[str, Ranking] = {}
         self._filter_requests: dict[str, tuple[dict[str, Any], int]] = {}
         self._filters: dict[str, MetricFilter] = {}
+        self._filter_index: FilterIndex | None = None
         self._series = MetricSeries()
         self._alarms: dict[str, AlarmWatch] = {}
         self._alarm_observers: list[AlarmObserver] = []
@@ -142,6 +144,7 @@ class Pipeline:
         with self._lock:
             self._filter_requests[request["filterName"]] = (request, created_ms)
             self._filters[request["filterName"]] = MetricFilter.from_request(request, self._series)
+            self._filter_index = None
 
     def put_alarm(self, definition: AlarmDefinition) -> None:
         with self._lock:
@@ -242,8 +245,7 @@ class Pipeline:
             changes = self._advance_alarms(batch[0].timestamp_ms)
             for ranking in self._rankings.values():
                 ranking.add_batch(batch)
-            for metric_filter in self._filters.values():
-                metric_filter.apply(batch)
+            self._filters_index().apply(batch)
             self._note_span(batch)
             self._last_batch_full = len(batch) >= self._batch_size
             changes += self._advance_alarms(batch[-1].timestamp_ms)
@@ -270,6 +272,7 @@ class Pipeline:
                 name: MetricFilter.from_request(request, self._series)
                 for name, (request, _) in self._filter_requests.items()
             }
+            self._filter_index = None
             self._alarms = {name: AlarmWatch(watch.definition) for name, watch in self._alarms.items()}
             self._clock_ms, self._span_ms, self._last_batch_full = None, None, False
 
@@ -286,6 +289,11 @@ class Pipeline:
         self._notify(changes, observers)
         for subscription in tails:
             subscription.offer(None)
+
+    def _filters_index(self) -> FilterIndex:
+        if self._filter_index is None:
+            self._filter_index = FilterIndex(self._filters.values())
+        return self._filter_index
 
     def _advance_alarms(self, now_ms: int) -> list[StateChange]:
         return [change for watch in self._alarms.values() for change in watch.advance(self._series, now_ms)]

@@ -36,7 +36,7 @@ from trailtui.metrics.patterns.json_matcher import MISSING, compile_selector
 from trailtui.metrics.patterns.parser import parse_selector
 from trailtui.metrics.patterns.syntax import Selector, SpaceDelimitedPattern
 from trailtui.metrics.patterns.values import number_of, scalar_text
-from trailtui.metrics.series import MetricKey, MetricSeries
+from trailtui.metrics.series import MINUTE_MS, MetricKey, MetricSeries
 
 if TYPE_CHECKING:
     from trailtui.events.model import Event
@@ -200,14 +200,49 @@ class MetricFilter:
             if point is not None:
                 add(point[0], event.timestamp_ms, point[1])
 
+    def apply_candidates(self, candidates: Iterable[Event], minute_counts: Mapping[int, int] | None) -> None:
+        """What `apply(events)` does, told which events it need test.
+
+        `candidates` are the events of `events`, in order, that the pattern may match: every other event of
+        `events` must be one it cannot match (see `FilterIndex`). `minute_counts` counts the events of
+        `events` per minute start (epoch ms); a filter with a default value needs it, the others ignore it.
+        """
+        default_value = self.transformation.default_value
+        if default_value is None:
+            self._add_datapoints(self.pattern.matching(candidates))
+            return
+        if minute_counts is None:
+            raise ValueError(f"metric filter {self.name!r} has a default value: minute_counts is required")
+        produced: dict[int, int] = {}
+        add = self.series.add
+        for event in candidates:
+            point = self.datapoint(event)
+            if point is not None:
+                add(point[0], event.timestamp_ms, point[1])
+                minute = event.timestamp_ms - event.timestamp_ms % MINUTE_MS
+                produced[minute] = produced.get(minute, 0) + 1
+        add_default = self.series.add_default
+        for minute, count in minute_counts.items():
+            if count > produced.get(minute, 0):
+                add_default(self._plain_key, minute, default_value)
+
     def _add_datapoints_or_defaults(self, events: Iterable[Event], default_value: float) -> None:
-        add, add_default = self.series.add, self.series.add_default
+        """Datapoints, then the default for each minute with an event that produced none.
+
+        Publishing the defaults after the datapoints, once per minute, leaves the series as publishing them
+        event by event would: a minute keeps its default exactly when it has no datapoint cell.
+        """
+        add = self.series.add
+        minutes_without: set[int] = set()
         for event in events:
             point = self.datapoint(event)
             if point is not None:
                 add(point[0], event.timestamp_ms, point[1])
             else:
-                add_default(self._plain_key, event.timestamp_ms, default_value)
+                minutes_without.add(event.timestamp_ms - event.timestamp_ms % MINUTE_MS)
+        add_default = self.series.add_default
+        for minute in sorted(minutes_without):
+            add_default(self._plain_key, minute, default_value)
 
     def metric_key(self, dimensions: Mapping[str, str] | None = None) -> MetricKey:
         """The metric this filter publishes to, for the given dimension values."""

@@ -71,6 +71,44 @@ def compile_expression(expression: Expression) -> RecordTest:
     raise TypeError(f"not a JSON-pattern expression: {expression!r}")
 
 
+def required_equalities(expression: Expression) -> dict[Selector, frozenset[str]]:
+    """Equalities every matching record satisfies: `{selector: texts}`, each a necessary condition.
+
+    A record can match only if, for each item, the selector's value reads (as `selector_text` reads it) as
+    one of `texts`. Only plain equalities (`$.eventName = CreateTrail`, no wildcard) count; an `&&`
+    intersects its operands' sets, an `||` keeps the selectors every alternative constrains and unites
+    their sets. Any other condition adds nothing, so an expression without such equalities gives `{}`.
+    """
+    match expression:
+        case Group(inner):
+            return required_equalities(inner)
+        case And(operands):
+            merged: dict[Selector, frozenset[str]] = {}
+            for operand in operands:
+                for selector, texts in required_equalities(operand).items():
+                    merged[selector] = merged[selector] & texts if selector in merged else texts
+            return merged
+        case Or(operands):
+            alternatives = [required_equalities(operand) for operand in _flatten_or(operands)]
+            if not alternatives:
+                return {}
+            shared = set(alternatives[0]).intersection(*alternatives[1:])
+            return {
+                selector: frozenset().union(*(alternative[selector] for alternative in alternatives))
+                for selector in alternatives[0]
+                if selector in shared
+            }
+        case Comparison():
+            equality = _plain_equality(expression)
+            return {} if equality is None else {equality[0]: frozenset((equality[1],))}
+    return {}
+
+
+def selector_text(value: Any) -> str | None:
+    """The text an equality compares a resolved value by (None for missing values, null, objects, arrays)."""
+    return value if type(value) is str else scalar_text(value)
+
+
 def compile_selector(selector: Selector) -> Resolver:
     """The value a wildcard-free selector reaches in a record, or MISSING."""
     keys = [step.name for step in selector.steps if isinstance(step, Key)]

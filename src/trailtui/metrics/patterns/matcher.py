@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from trailtui.metrics.patterns.json_matcher import compile_expression
+from trailtui.metrics.patterns.json_matcher import compile_expression, required_equalities
 from trailtui.metrics.patterns.parser import parse_pattern
 from trailtui.metrics.patterns.printer import print_pattern
 from trailtui.metrics.patterns.regex import compile_regex
@@ -30,6 +30,7 @@ from trailtui.metrics.patterns.syntax import (
     JsonPattern,
     Pattern,
     RegexPattern,
+    Selector,
     SpaceDelimitedPattern,
     Term,
     TermKind,
@@ -94,6 +95,16 @@ class FilterPattern:
         if record_test is not None:
             return (event for event in events if record_test(event.record))
         return (event for event in events if self.matches(event))
+
+    def required_equalities(self) -> dict[Selector, frozenset[str]]:
+        """Necessary conditions of a JSON pattern: `{selector: texts}` (`json_matcher.required_equalities`).
+
+        Only a record whose value at each selector reads as one of its texts can match; `{}` for a pattern
+        without plain equalities and for every other kind of pattern.
+        """
+        if isinstance(self.syntax, JsonPattern):
+            return required_equalities(self.syntax.expression)
+        return {}
 
     def matches_message(self, message: str) -> bool:
         """Whether a raw log message matches (a JSON pattern parses it first)."""
