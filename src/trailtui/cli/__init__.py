@@ -2,13 +2,18 @@
 
 Exit codes: 0 success; 1 when no input could be read (or a query failed); 2 for a malformed query or bad
 arguments.
+
+Answers written into a file or a pipe are exact; on a terminal, stdout is a `TerminalStream`, so no
+character an event carries acts on the terminal whatever the command or format.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TextIO, cast
 
 from trailtui.cli import (
     console_command,
@@ -18,6 +23,7 @@ from trailtui.cli import (
     query_commands,
     tail_command,
 )
+from trailtui.terminal_safe import TerminalStream
 
 EXIT_OK = 0
 EXIT_NO_INPUT = 1
@@ -56,9 +62,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     try:
-        return int(options.run(options))
+        with terminal_safe_stdout():
+            return int(options.run(options))
     except KeyboardInterrupt:
         return 130
+
+
+@contextmanager
+def terminal_safe_stdout() -> Iterator[None]:
+    """While a command runs, a terminal on stdout gets its answer through a `TerminalStream`."""
+    original = sys.stdout
+    if not original.isatty():
+        yield
+        return
+    sys.stdout = cast(TextIO, TerminalStream(original))
+    try:
+        yield
+    finally:
+        sys.stdout = original
 
 
 def parse_arguments(parser: argparse.ArgumentParser, arguments: list[str]) -> argparse.Namespace:

@@ -61,4 +61,5 @@ def print_input_report(report: InputReport) -> None:
 
 
 def fail(message: str) -> None:
-    print(f"trailtui: {message}", file=sys.stderr)
+    """One line on stderr; messages may quote input (a path, a reason), so it is shown escaped."""
+    print(f"trailtui: {visible(message)}", file=sys.stderr)

@@ -42,11 +42,21 @@ def format_ndjson(rows: list[dict[str, str]]) -> str:
 
 
 def format_csv(rows: list[dict[str, str]]) -> str:
+    """A header and one row a line, each ending in `\\n`; a value holding `\\r` or `\\n` is quoted.
+
+    The csv module quotes only values holding a character of its line terminator, so rows are written with
+    `\\r\\n` (quoting values with either) and each row's own terminator is then made `\\n`.
+    """
+    names = column_names(rows)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=column_names(rows), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    lines = []
+    for values in [names, *([row.get(name, "") for name in names] for row in rows)]:
+        writer.writerow(values)
+        lines.append(buffer.getvalue()[:-2] + "\n")
+        buffer.seek(0)
+        buffer.truncate()
+    return "".join(lines)
 
 
 def format_table(rows: list[dict[str, str]], hidden: Iterable[str] = HIDDEN_IN_TABLE) -> str:

@@ -11,6 +11,10 @@ Digest files and JSON that is not CloudTrail are skipped whole and counted.
 Bad input never loses the good records around it: each bad record is counted, and the first problem of a
 file is described in one line with where it is (`invalid JSON at line 7`).
 
+A JSON escape of a lone surrogate (`"\\ud800"`) names no character UTF-8 can hold; rather than drop the
+event (a way to hide it), it is kept with U+FFFD in place of each such escape, and the file's problem line
+says so.
+
 `@timestamp` is `eventTime`. An event without a usable `eventTime` (real corpora have `"..."`,
 `"redacted"`, or none at all) still loads, with the first of: its own `@timestamp` field (Logstash exports
 carry one), the delivery time in its CloudTrail file name, or 0 (1970-01-01T00:00:00Z). Such events stay
@@ -35,6 +39,8 @@ from trailtui.events.timestamps import parse_event_time
 
 _EVENT_KEYS = ("eventVersion", "eventName", "eventSource", "eventTime")
 _LONE_SURROGATE = re.compile("[\udc80-\udcff]")
+_ANY_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_REPLACED = "lone surrogate escapes replaced with U+FFFD"
 _NEXT_RECORD = re.compile(r"\}\s*,\s*(\{)")
 
 Admit = Callable[[dict[str, Any]], bool]
@@ -168,8 +174,10 @@ def _decompress(data: bytes, reading: FileReading) -> bytes:
 def _parse_content(body: bytes, reading: FileReading, hints: LayoutHints, admit: Admit | None) -> None:
     try:
         document = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        document = None
+    except orjson.JSONDecodeError as error:
+        document = _with_surrogates_replaced(body, error)
+        if document is not None:
+            _note(reading, _SURROGATE_REPLACED)
     if document is None:
         if _looks_like_ndjson(body):
             _read_ndjson(body, reading, hints)
@@ -186,8 +194,8 @@ def _looks_like_ndjson(body: bytes) -> bool:
     first_line = body.split(b"\n", 1)[0].strip()
     try:
         return isinstance(orjson.loads(first_line), dict)
-    except orjson.JSONDecodeError:
-        return False
+    except orjson.JSONDecodeError as error:
+        return isinstance(_with_surrogates_replaced(first_line, error), dict)
 
 
 def _read_document(
@@ -268,8 +276,11 @@ def _read_ndjson(body: bytes, reading: FileReading, hints: LayoutHints) -> None:
         try:
             record = orjson.loads(line)
         except orjson.JSONDecodeError as error:
-            reading.skip_record(f"{_json_problem(error)} at line {line_number}")
-            continue
+            record = _with_surrogates_replaced(line, error)
+            if not isinstance(record, dict):
+                reading.skip_record(f"{_json_problem(error)} at line {line_number}")
+                continue
+            _note(reading, f"{_SURROGATE_REPLACED} at line {line_number}")
         if isinstance(record, dict):
             reading.events.append(make_event(record, reading.path, len(reading.events), hints))
         else:
@@ -306,9 +317,48 @@ def _add_salvaged(record: Any, source: str, reading: FileReading, hints: LayoutH
     if _LONE_SURROGATE.search(source):
         reading.skip_record(f"invalid UTF-8 at line {line}")
     elif isinstance(record, dict) and any(key in record for key in _EVENT_KEYS):
+        if "\\u" in source and _has_surrogate(record):
+            record = _replace_surrogates(record)
+            _note(reading, f"{_SURROGATE_REPLACED} at line {line}")
         reading.events.append(make_event(record, reading.path, len(reading.events), hints))
     else:
         reading.skip_record(f"record at line {line} is not a CloudTrail event")
+
+
+def _note(reading: FileReading, problem: str) -> None:
+    """A problem that lost nothing: told in the file's line unless an earlier problem is told there."""
+    if reading.first_problem is None:
+        reading.first_problem = problem
+
+
+def _with_surrogates_replaced(text: bytes, error: orjson.JSONDecodeError) -> Any:
+    """The JSON orjson refused only for a lone-surrogate escape, with U+FFFD for each (else None)."""
+    if "surrogate" not in str(error):
+        return None
+    try:
+        return _replace_surrogates(json.loads(text))
+    except (ValueError, RecursionError):
+        return None
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _ANY_SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(key) or _has_surrogate(child) for key, child in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(child) for child in value)
+    return False
+
+
+def _replace_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _ANY_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_replace_surrogates(key): _replace_surrogates(child) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_replace_surrogates(child) for child in value]
+    return value
 
 
 def _skip_separators(text: str, position: int) -> int:
