@@ -177,4 +177,4 @@ def write_adversarial_trail(folder: Path) -> AdversarialTrail:
 
 def raw_controls_in(text: str) -> set[str]:
     """The terminal controls present raw in some text (empty when the text is safe to show)."""
-    return TERMINAL_CONTROLS.intersection(text)
+    return set(TERMINAL_CONTROLS.intersection(text))

@@ -23,11 +23,13 @@ PATTERN = '{ $.eventSource = "hostile.amazonaws.com" }'
 
 Arguments = Callable[[AdversarialTrail, dict[str, str]], list[str]]
 
+
+def _query(fmt: str) -> Arguments:
+    return lambda trail, ptrs: ["query", QUERY, *trail.paths, "--format", fmt]
+
+
 COMMANDS: dict[str, Arguments] = {
-    **{
-        f"query-{fmt}": (lambda trail, ptrs, fmt=fmt: ["query", QUERY, *trail.paths, "--format", fmt])
-        for fmt in ("table", "json", "csv", "ndjson")
-    },
+    **{f"query-{fmt}": _query(fmt) for fmt in ("table", "json", "csv", "ndjson")},
     "event-osc52": lambda trail, ptrs: ["event", ptrs[event_name("osc52")], *trail.paths],
     "event-huge": lambda trail, ptrs: ["event", ptrs["HugeStrings"], *trail.paths],
     "event-deep": lambda trail, ptrs: ["event", ptrs["DeepNesting"], *trail.paths],
