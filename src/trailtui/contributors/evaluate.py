@@ -22,7 +22,7 @@ Field semantics (spec §2 and §7; CloudWatch documents none of these, so each i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
@@ -33,11 +33,13 @@ from trailtui.events.model import Event
 Keys = tuple[str, ...]
 Contribution = tuple[Keys, float]
 Evaluator = Callable[[Event], Contribution | None]
+BatchEvaluator = Callable[[Sequence[Event]], list[tuple[Event, Contribution]]]
 Getter = Callable[[Any], Any]
 Predicate = Callable[[Any], bool]
 
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _CLF_FIELD = re.compile(r'"([^"]*)"|\[([^\]]*)\]|(\S+)')
+MAX_MEMO_ENTRIES = 100_000
 
 
 def compile_rule(rule: Rule) -> Evaluator:
@@ -62,6 +64,106 @@ def compile_rule(rule: Rule) -> Evaluator:
         return keys, value
 
     return contribution
+
+
+def compile_rule_batch(rule: Rule) -> BatchEvaluator:
+    """The rule over a batch: `(event, contribution)` for each contributing event, in batch order.
+
+    Exactly `compile_rule(rule)` applied to each event, with less work per event for JSON rules:
+    - a rule that reads a single top-level field (filters, keys and value alike) is a function of that
+      field's value alone, so its contribution is computed once per distinct string value (a bounded memo);
+    - otherwise the first filter on a top-level field screens the batch in one comprehension, settling
+      string values that fail it; every event that passes is evaluated in full.
+    """
+    contribution = compile_rule(rule)
+    if rule.log_format != "JSON":
+        return _each(contribution)
+    single = _single_top_level_field(rule)
+    if single is not None:
+        return _memoized(single, contribution)
+    screen = next((_screen(entry) for entry in rule.filters if _top_level_name(entry.match)), None)
+    if screen is None:
+        return _each(contribution)
+
+    def screened(events: Sequence[Event]) -> list[tuple[Event, Contribution]]:
+        return [(event, result) for event in screen(events) if (result := contribution(event)) is not None]
+
+    return screened
+
+
+def _each(contribution: Evaluator) -> BatchEvaluator:
+    def each(events: Sequence[Event]) -> list[tuple[Event, Contribution]]:
+        return [(event, result) for event in events if (result := contribution(event)) is not None]
+
+    return each
+
+
+def _top_level_name(path: str) -> str | None:
+    steps = parse_json_path(path)
+    return steps[0] if len(steps) == 1 and isinstance(steps[0], str) else None
+
+
+def _single_top_level_field(rule: Rule) -> str | None:
+    paths = {*rule.keys, *(entry.match for entry in rule.filters)}
+    if rule.value_of:
+        paths.add(rule.value_of)
+    names = {_top_level_name(path) for path in paths}
+    if len(names) != 1:
+        return None
+    return names.pop()
+
+
+def _memoized(name: str, contribution: Evaluator) -> BatchEvaluator:
+    """Contributions of a rule that reads only `record[name]`, computed once per distinct string value."""
+    memo: dict[str, Contribution | None] = {}
+
+    def memoized(events: Sequence[Event]) -> list[tuple[Event, Contribution]]:
+        found: list[tuple[Event, Contribution]] = []
+        for event in events:
+            value = event.record.get(name)
+            if value.__class__ is str:
+                if value in memo:
+                    result = memo[value]
+                else:
+                    if len(memo) >= MAX_MEMO_ENTRIES:
+                        memo.clear()
+                    result = memo[value] = contribution(event)
+            else:
+                result = contribution(event)
+            if result is not None:
+                found.append((event, result))
+        return found
+
+    return memoized
+
+
+def _screen(entry: Filter) -> Callable[[Sequence[Event]], list[Event]]:
+    """A necessary condition of one filter on a top-level field, over a batch: the events that may pass.
+
+    String values are judged here; any other value (absent ones aside) is left to the full evaluation.
+    """
+    name = _top_level_name(entry.match)
+    operand = entry.operand
+    if isinstance(operand, tuple) and entry.operator in ("In", "NotIn"):
+        strings = frozenset(operand)
+        wanted = entry.operator == "In"
+        return lambda events: [
+            event
+            for event in events
+            if (value := event.record.get(name)) is not None
+            and (value.__class__ is not str or (value in strings) is wanted)
+        ]
+    if isinstance(operand, tuple):  # StartsWith
+        prefixes = operand
+        return lambda events: [
+            event
+            for event in events
+            if (value := event.record.get(name)) is not None
+            and (value.__class__ is not str or value.startswith(prefixes))
+        ]
+    if operand is False:  # IsPresent: false passes absent fields, and JSON null, objects and arrays
+        return lambda events: [event for event in events if event.record.get(name).__class__ is not str]
+    return lambda events: [event for event in events if event.record.get(name) is not None]
 
 
 def as_text(value: Any) -> str:

@@ -26,10 +26,10 @@ import hashlib
 import heapq
 import math
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from trailtui.contributors.evaluate import Keys, compile_rule
+from trailtui.contributors.evaluate import Keys, compile_rule_batch
 from trailtui.contributors.rules import Rule
 from trailtui.events.model import Event
 
@@ -184,7 +184,7 @@ class Ranking:
         self._buckets: dict[int, PeriodStats] = {}
         self._lock = threading.Lock()
         self._rule = rule
-        self._contribution = compile_rule(rule)
+        self._contributions = compile_rule_batch(rule)
 
     @property
     def rule(self) -> Rule:
@@ -194,7 +194,7 @@ class Ranking:
         """Evaluate later events with a new definition; what was counted stays (spec §7.11, no backfill)."""
         with self._lock:
             self._rule = rule
-            self._contribution = compile_rule(rule)
+            self._contributions = compile_rule_batch(rule)
 
     def add(self, event: Event) -> bool:
         """Count one event; True if it contributed."""
@@ -204,20 +204,16 @@ class Ranking:
         """Count a batch of events (in any time order); returns how many contributed."""
         bucket_ms = self._bucket_ms
         buckets = self._buckets
-        contributed = 0
+        batch = events if isinstance(events, Sequence) else list(events)
         with self._lock:
-            contribution = self._contribution
-            for event in events:
-                result = contribution(event)
-                if result is None:
-                    continue
+            contributions = self._contributions(batch)
+            for event, (key, value) in contributions:
                 start_ms = event.timestamp_ms - event.timestamp_ms % bucket_ms
                 stats = buckets.get(start_ms)
                 if stats is None:
                     stats = buckets[start_ms] = PeriodStats(self.capacity)
-                stats.observe(*result)
-                contributed += 1
-        return contributed
+                stats.observe(key, value)
+        return len(contributions)
 
     def periods(self, start_ms: int, end_ms: int, period_seconds: int) -> list[Period]:
         """Merged copies of the epoch-aligned periods overlapping buckets in [start_ms, end_ms), by start.
