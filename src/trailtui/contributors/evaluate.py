@@ -81,9 +81,10 @@ def compile_rule_batch(rule: Rule) -> BatchEvaluator:
     single = _single_top_level_field(rule)
     if single is not None:
         return _memoized(single, contribution)
-    screen = next((_screen(entry) for entry in rule.filters if _top_level_name(entry.match)), None)
-    if screen is None:
+    screens = [(name, entry) for entry in rule.filters if (name := _top_level_name(entry.match)) is not None]
+    if not screens:
         return _each(contribution)
+    screen = _screen(*screens[0])
 
     def screened(events: Sequence[Event]) -> list[tuple[Event, Contribution]]:
         return [(event, result) for event in screen(events) if (result := contribution(event)) is not None]
@@ -137,12 +138,11 @@ def _memoized(name: str, contribution: Evaluator) -> BatchEvaluator:
     return memoized
 
 
-def _screen(entry: Filter) -> Callable[[Sequence[Event]], list[Event]]:
+def _screen(name: str, entry: Filter) -> Callable[[Sequence[Event]], list[Event]]:
     """A necessary condition of one filter on a top-level field, over a batch: the events that may pass.
 
     String values are judged here; any other value (absent ones aside) is left to the full evaluation.
     """
-    name = _top_level_name(entry.match)
     operand = entry.operand
     if isinstance(operand, tuple) and entry.operator in ("In", "NotIn"):
         strings = frozenset(operand)
