@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 import pytest
 
+from small_trails import event, write_trail
 from trailtui.cli import main
 from trailtui.events.model import Event
 
@@ -108,3 +109,18 @@ def test_a_pattern_aws_rejects_is_a_usage_error(account: Account, capsys: pytest
     assert capsys.readouterr().err == (
         "trailtui: logs:TestMetricFilter failed: InvalidParameterException: Invalid metric filter pattern\n"
     )
+
+
+def test_without_live_the_time_range_narrows_the_files_events(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    trail = write_trail(
+        tmp_path / "trail", [event(1, "GetUser"), event(5, "AssumeRole"), event(9, "ListUsers")]
+    )
+    window = ["--start", "2024-03-01T10:04:00Z", "--end", "2024-03-01T10:10:00Z", "--format", "table"]
+    assert main(["test-pattern", "{ $.eventName = * }", str(trail), *window]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[2] for line in lines[2:-1]] == ["AssumeRole", "ListUsers"]
+    assert lines[-1] == "2 of 2 events match"
+    assert main(["test-pattern", "{ $.eventName = * }", str(trail), "--end", "2024-03-01T09:00:00Z"]) == 1
+    assert capsys.readouterr().err == "trailtui: no events could be read in the time range\n"

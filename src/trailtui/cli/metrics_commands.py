@@ -434,7 +434,7 @@ def run_test_pattern_command(options: argparse.Namespace) -> int:
         )
     print_input_report(report)
     if not events:
-        fail("no events could be read" + (" in the time range" if start_ms or end_ms else ""))
+        fail("no events could be read" + (" in the time range" if (start_ms, end_ms) != (None, None) else ""))
         return EXIT_NO_INPUT
     try:
         answer = tested(pattern, [event.message for event in events])
