@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from trailtui.events.model import Event
 from trailtui.metrics.filter_index import FilterIndex
 from trailtui.metrics.filters import MetricFilter
-from trailtui.metrics.patterns import FilterPattern, PatternError
-from trailtui.metrics.patterns.json_matcher import compile_selector, selector_text
+from trailtui.metrics.patterns import FilterPattern, PatternError, parse_pattern
+from trailtui.metrics.patterns.json_matcher import compile_selector, required_keys, selector_text
+from trailtui.metrics.patterns.syntax import JsonPattern
 from trailtui.metrics.series import MetricSeries
 from trailtui.packs import load_builtin_packs
 
@@ -276,3 +277,26 @@ def test_required_equalities_are_necessary(condition: str, record: dict[str, Any
     if pattern.matches(make_event(record)):
         for selector, texts in pattern.required_equalities().items():
             assert selector_text(compile_selector(selector)(record)) in texts
+
+
+@settings(max_examples=500, deadline=None)
+@given(condition=conditions(2), batch=st.lists(records(), max_size=8))
+def test_screened_matching_equals_matching_one_by_one(condition: str, batch: list[dict[str, Any]]) -> None:
+    try:
+        pattern = FilterPattern.parse("{" + condition + "}")
+    except PatternError:
+        return
+    events = [make_event(record) for record in batch]
+    assert list(pattern.matching(events)) == [event for event in events if pattern.matches(event)]
+    for event in events:
+        if pattern.matches(event):
+            syntax = parse_pattern("{" + condition + "}")
+            assert isinstance(syntax, JsonPattern)
+            assert required_keys(syntax.expression) <= event.record.keys()
+
+
+def test_screened_matching_equals_matching_one_by_one_on_the_corpus(corpus_events: list[Event]) -> None:
+    for request in corpus_requests():
+        pattern = FilterPattern.parse(request["filterPattern"])
+        expected = [event for event in corpus_events if pattern.matches(event)]
+        assert list(pattern.matching(corpus_events)) == expected

@@ -104,6 +104,26 @@ def required_equalities(expression: Expression) -> dict[Selector, frozenset[str]
     return {}
 
 
+def required_keys(expression: Expression) -> frozenset[str]:
+    """Top-level keys every matching record has: a necessary condition, like `required_equalities`.
+
+    Every condition but `NOT EXISTS` fails on a selector that reaches nothing, and a selector whose first
+    step is `.key` reaches nothing in a record without that key. `&&` unites, `||` intersects.
+    """
+    match expression:
+        case Group(inner):
+            return required_keys(inner)
+        case And(operands):
+            return frozenset().union(*(required_keys(operand) for operand in operands))
+        case Or(operands):
+            alternatives = [required_keys(operand) for operand in _flatten_or(operands)]
+            return frozenset.intersection(*alternatives) if alternatives else frozenset()
+        case Comparison(selector) | KeywordCheck(selector, Check.NULL | Check.TRUE | Check.FALSE):
+            first = selector.steps[0] if selector.steps else None
+            return frozenset((first.name,)) if isinstance(first, Key) else frozenset()
+    return frozenset()
+
+
 def selector_text(value: Any) -> str | None:
     """The text an equality compares a resolved value by (None for missing values, null, objects, arrays)."""
     return value if type(value) is str else scalar_text(value)
@@ -267,6 +287,9 @@ def _all_of(tests: list[RecordTest]) -> RecordTest:
     if len(tests) == 2:
         first, second = tests
         return lambda record: first(record) and second(record)
+    if len(tests) == 3:
+        first, second, third = tests
+        return lambda record: first(record) and second(record) and third(record)
     return lambda record: all(test(record) for test in tests)
 
 
@@ -276,4 +299,7 @@ def _any_of(tests: list[RecordTest]) -> RecordTest:
     if len(tests) == 2:
         first, second = tests
         return lambda record: first(record) or second(record)
+    if len(tests) == 3:
+        first, second, third = tests
+        return lambda record: first(record) or second(record) or third(record)
     return lambda record: any(test(record) for test in tests)

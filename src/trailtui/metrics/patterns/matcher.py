@@ -14,13 +14,18 @@ Decisions (spec §2, §9.1–9.3):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from trailtui.metrics.patterns.json_matcher import compile_expression, required_equalities
+from trailtui.metrics.patterns.json_matcher import (
+    compile_expression,
+    required_equalities,
+    required_keys,
+    selector_text,
+)
 from trailtui.metrics.patterns.parser import parse_pattern
 from trailtui.metrics.patterns.printer import print_pattern
 from trailtui.metrics.patterns.regex import compile_regex
@@ -28,6 +33,7 @@ from trailtui.metrics.patterns.space_delimited import compile_space_delimited
 from trailtui.metrics.patterns.syntax import (
     EmptyPattern,
     JsonPattern,
+    Key,
     Pattern,
     RegexPattern,
     Selector,
@@ -41,6 +47,7 @@ if TYPE_CHECKING:
     from trailtui.events.model import Event
 
 TextTest = Callable[[str], bool]
+Screen = Callable[[Iterable["Event"]], Sequence["Event"]]
 
 
 class PatternKind(Enum):
@@ -54,7 +61,7 @@ class PatternKind(Enum):
 class FilterPattern:
     """A filter pattern ready to match events; build it with `FilterPattern.parse(text)`."""
 
-    __slots__ = ("_bind", "_record_test", "_text_test", "kind", "syntax")
+    __slots__ = ("_bind", "_record_test", "_screen", "_text_test", "kind", "syntax")
 
     def __init__(self, syntax: Pattern) -> None:
         self.syntax = syntax
@@ -62,8 +69,10 @@ class FilterPattern:
         self._record_test: Callable[[dict[str, Any]], bool] | None = None
         self._text_test: TextTest | None = None
         self._bind: Callable[[str], dict[str, str] | None] | None = None
+        self._screen: Screen | None = None
         if isinstance(syntax, JsonPattern):
             self._record_test = compile_expression(syntax.expression)
+            self._screen = _compile_screen(syntax)
         elif isinstance(syntax, SpaceDelimitedPattern):
             self._bind = compile_space_delimited(syntax)
         else:
@@ -90,9 +99,16 @@ class FilterPattern:
         return True
 
     def matching(self, events: Iterable[Event]) -> Iterator[Event]:
-        """The events that match, in order (JSON patterns test each record with no per-event dispatch)."""
+        """The events that match, in order.
+
+        JSON patterns first screen the events on one necessary condition in a single comprehension (a
+        required top-level equality, else a nested one, else a required top-level key), then test the
+        rest with no per-event dispatch.
+        """
         record_test = self._record_test
         if record_test is not None:
+            if self._screen is not None:
+                events = self._screen(events)
             return (event for event in events if record_test(event.record))
         return (event for event in events if self.matches(event))
 
@@ -143,6 +159,40 @@ def _kind_of(syntax: Pattern) -> PatternKind:
             return PatternKind.JSON
         case SpaceDelimitedPattern():
             return PatternKind.SPACE_DELIMITED
+
+
+def _compile_screen(syntax: JsonPattern) -> Screen | None:
+    """A batch pre-filter on one necessary condition of the pattern (see `matching`), or None."""
+    equalities = required_equalities(syntax.expression)
+    by_depth: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
+    for selector, texts in equalities.items():
+        names = tuple(step.name for step in selector.steps if isinstance(step, Key))
+        if len(names) == len(selector.steps) and len(names) in (1, 2):
+            by_depth.setdefault(len(names), (names, texts))
+    if 1 in by_depth:
+        (key,), texts = by_depth[1]
+        return lambda events: [
+            event
+            for event in events
+            if ((value := event.record.get(key)).__class__ is str and value in texts)
+            or (value.__class__ is not str and value is not None and selector_text(value) in texts)
+        ]
+    if 2 in by_depth:
+        (outer, inner), texts = by_depth[2]
+        return lambda events: [
+            event
+            for event in events
+            if (node := event.record.get(outer)).__class__ is dict
+            and (
+                ((value := node.get(inner)).__class__ is str and value in texts)
+                or (value.__class__ is not str and value is not None and selector_text(value) in texts)
+            )
+        ]
+    keys = required_keys(syntax.expression)
+    if keys:
+        key = min(keys)
+        return lambda events: [event for event in events if key in event.record]
+    return None
 
 
 def _json_object(message: str) -> dict[str, Any] | None:
