@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 from trailtui.backends.local import LocalBackend
+from trailtui.backends.local_replay import ReplaySettings
 from trailtui.ui.app import TrailApp
 from trailtui.ui.config import load_config
 
@@ -72,6 +73,28 @@ def trail(tmp_path: Path) -> Path:
     path.parent.mkdir()
     path.write_bytes(orjson.dumps({"Records": TRAIL_EVENTS}))
     return path
+
+
+@pytest.fixture
+def live_trail(tmp_path: Path) -> Path:
+    """The trail of `live_trail.LIVE_EVENTS`, for the rules, metrics, alarms and tail."""
+    from .live_trail import LIVE_EVENTS
+
+    path = tmp_path / "live" / "111122223333_CloudTrail_eu-west-1_20240301T1000Z_live.json"
+    path.parent.mkdir()
+    path.write_bytes(orjson.dumps({"Records": LIVE_EVENTS}))
+    return path
+
+
+@pytest.fixture
+def make_live_app(live_trail: Path):
+    """Build the app over the live trail, its replay started paused unless asked otherwise."""
+
+    def build(*, paused: bool = False, speed: float | None = None) -> TrailApp:
+        backend = LocalBackend([str(live_trail)], replay=ReplaySettings(speed=speed, paused=paused))
+        return TrailApp(backend, config=load_config())
+
+    return build
 
 
 @pytest.fixture

@@ -7,16 +7,20 @@ from textual.widgets.text_area import Selection
 
 from trailtui.ui.app import TrailApp
 from trailtui.ui.screens.main import MainScreen
+from trailtui.ui.widgets.contributors_pane import ContributorsPane
+from trailtui.ui.widgets.metrics_pane import MetricsPane
 from trailtui.ui.widgets.query_editor import QueryEditor
 from trailtui.ui.widgets.results_table import ResultsTable
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait until every worker has finished and the messages they posted are handled."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Wait until every worker but the tail's (which runs as long as the replay) has finished and the
+    messages they posted are handled."""
+    for _ in range(2):
+        workers = [worker for worker in pilot.app.workers if worker.group != "tail"]
+        if workers:
+            await pilot.app.workers.wait_for_complete(workers)
+        await pilot.pause()
 
 
 async def type_query(pilot: Pilot[None], query: str) -> None:
@@ -42,3 +46,31 @@ def main_screen(app: TrailApp) -> MainScreen:
 
 def column_values(table: ResultsTable, column: str) -> list[str]:
     return [cell.plain for cell in table.get_column(column)]
+
+
+async def replay_to_end(pilot: Pilot[None]) -> None:
+    """Wait (in steps, never on the wall clock alone) until the replay has ended, then poll every pane."""
+    replay = pilot.app.backend.replay
+    assert replay is not None
+    for _ in range(400):
+        if replay.status().finished:
+            break
+        await pilot.pause(0.025)
+    assert replay.status().finished, "the replay did not end"
+    await poll_now(pilot)
+
+
+async def poll_now(pilot: Pilot[None]) -> None:
+    """Run the status timer's and the live panes' polls now, and wait for what they report."""
+    screen = main_screen(pilot.app)
+    await settle(pilot)
+    screen.poll_monitor()
+    screen.query_one(ContributorsPane).poll()
+    screen.query_one(MetricsPane).poll()
+    await settle(pilot)
+
+
+async def show_tab(pilot: Pilot[None], tab: str) -> None:
+    await pilot.press({"query": "alt+1", "contributors": "alt+2", "metrics": "alt+3", "tail": "alt+4"}[tab])
+    await pilot.pause()
+    await pilot.pause()

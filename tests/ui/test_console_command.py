@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from trailtui.cli import COMMANDS
-from trailtui.cli.console_command import is_console_invocation, run_console
+from trailtui.cli.console_command import build_console, is_console_invocation, run_console
+from trailtui.ui.app import TrailApp
 
 from .helpers import column_values, run_query
 
@@ -24,12 +25,25 @@ def test_the_console_runs_unless_a_sub_command_is_named(arguments: list[str], co
     assert is_console_invocation(arguments, list(COMMANDS)) is console
 
 
-@pytest.mark.parametrize("option", [["--speed", "2"], ["--follow"]])
-def test_replay_options_are_refused_until_the_replay_engine_is_wired(
-    option: list[str], capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert run_console(option) == 2
-    assert "replay engine" in capsys.readouterr().err
+def test_speed_and_follow_set_the_replay(trail) -> None:
+    app = build_console([str(trail), "--speed", "4", "--follow"])
+    assert isinstance(app, TrailApp)
+    assert app.backend.replay is not None
+    assert app.backend.replay.status().speed == 4.0
+    assert app.backend.replay._settings.follow is True
+
+
+def test_without_speed_the_replay_runs_as_fast_as_possible(trail) -> None:
+    app = build_console([str(trail)])
+    assert isinstance(app, TrailApp)
+    assert app.backend.replay is not None
+    assert app.backend.replay.status().speed is None
+
+
+@pytest.mark.parametrize("speed", ["0.5", "20000"])
+def test_a_speed_out_of_range_is_a_usage_error(speed: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_console(["--speed", speed]) == 2
+    assert "--speed must be between 1 and 10000" in capsys.readouterr().err
 
 
 def test_an_unreadable_query_file_is_a_usage_error(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:

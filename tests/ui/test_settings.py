@@ -94,7 +94,7 @@ async def test_the_keymap_in_the_config_file_remaps_an_action(make_app, private_
 async def test_help_lists_every_action_with_its_remapped_keys(make_app, private_home: Path) -> None:
     write_config(private_home, '[keymap]\n"event.copy_json" = "y"\n')
     app = make_app()
-    async with app.run_test(size=(120, 50)) as pilot:
+    async with app.run_test(size=(120, 90)) as pilot:
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

@@ -1,15 +1,24 @@
-"""`trailtui [PATH ...] [--query Q | --query-file F] [--tz utc|local]`: the console over local files.
+"""`trailtui [PATH ...] [--query Q | --query-file F] [--speed N] [--follow] [--tz utc|local]`: the console
+over local files.
 
-`--speed` and `--follow` belong to the replay engine; until it is wired into the backend they are refused
-with a clear message rather than accepted and ignored.
+The files are replayed in time order into the rules, metric filters, alarms and tail: as fast as possible
+by default, at N times real time with `--speed N` (1 to 10,000), and with `--follow` the replay keeps
+waiting for new events in growing files and new files in the folders.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from trailtui.cli.inputs import add_path_argument, fail, input_paths
+
+if TYPE_CHECKING:
+    from trailtui.ui.app import TrailApp
+
+MIN_SPEED = 1.0
+MAX_SPEED = 10_000.0
 
 
 def build_console_parser() -> argparse.ArgumentParser:
@@ -23,9 +32,16 @@ def build_console_parser() -> argparse.ArgumentParser:
     source.add_argument("--query", metavar="Q", help="put Q in the editor and run it at start")
     source.add_argument("--query-file", metavar="F", help="read the query from F and run it at start")
     parser.add_argument(
-        "--speed", type=float, metavar="N", help="replay at N times real time (replay engine)"
+        "--speed",
+        type=float,
+        metavar="N",
+        help="replay at N times real time, 1 to 10000 (default: as fast as possible)",
     )
-    parser.add_argument("--follow", action="store_true", help="follow growing files (replay engine)")
+    parser.add_argument(
+        "--follow",
+        action="store_true",
+        help="keep replaying new events as the files grow and new files arrive",
+    )
     parser.add_argument(
         "--tz", choices=("utc", "local"), default="utc", help="show times in UTC (default) or local time"
     )
@@ -34,9 +50,18 @@ def build_console_parser() -> argparse.ArgumentParser:
 
 def run_console(argv: Sequence[str]) -> int:
     """Parse the console's options and run the app until it quits; the exit code."""
+    app = build_console(argv)
+    if isinstance(app, int):
+        return app
+    app.run()
+    return 0
+
+
+def build_console(argv: Sequence[str]) -> TrailApp | int:
+    """The app the options describe, over a LocalBackend replaying as asked; an exit code when refused."""
     options = build_console_parser().parse_args(list(argv))
-    if options.speed is not None or options.follow:
-        fail("--speed and --follow need the replay engine, which the console does not drive yet")
+    if options.speed is not None and not MIN_SPEED <= options.speed <= MAX_SPEED:
+        fail(f"--speed must be between 1 and 10000 (times real time), not {options.speed:g}")
         return 2
     query = options.query or ""
     if options.query_file:
@@ -50,11 +75,12 @@ def run_console(argv: Sequence[str]) -> int:
         fail("the console reads keys from the terminal; pipe events to `trailtui query` instead")
         return 2
     from trailtui.backends.local import LocalBackend
+    from trailtui.backends.local_replay import ReplaySettings
     from trailtui.ui.app import TrailApp
 
-    backend = LocalBackend(input_paths(options.paths))
-    TrailApp(backend, query=query, zone=options.tz, run_at_start=bool(query)).run()
-    return 0
+    settings = ReplaySettings(speed=options.speed, follow=options.follow)
+    backend = LocalBackend(input_paths(options.paths), replay=settings)
+    return TrailApp(backend, query=query, zone=options.tz, run_at_start=bool(query))
 
 
 def is_console_invocation(arguments: Sequence[str], commands: Sequence[str]) -> bool:

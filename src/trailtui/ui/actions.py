@@ -8,13 +8,17 @@ from typing import Literal
 
 from textual.binding import Binding, BindingType
 
-Scope = Literal["app", "main", "editor", "results", "event"]
+Scope = Literal["app", "main", "editor", "results", "contributors", "metrics", "tail", "tail-view", "event"]
 
 SCOPE_TITLES: dict[Scope, str] = {
     "app": "Everywhere",
-    "main": "Query screen",
+    "main": "Main screen",
     "editor": "Query editor",
     "results": "Results",
+    "contributors": "Contributors",
+    "metrics": "Metrics",
+    "tail": "Tail",
+    "tail-view": "Tail lines",
     "event": "Event",
 }
 
@@ -98,11 +102,93 @@ ACTIONS: tuple[ActionSpec, ...] = (
         show=False,
         priority=True,
     ),
+    ActionSpec("tab.next", "f10", "next_tab", "Tab", "Show the next pane tab", "main", priority=True),
+    ActionSpec("tab.query", "alt+1", "show_tab('query')", "Query", "Show the query tab", "main", show=False),
+    ActionSpec(
+        "tab.contributors",
+        "alt+2",
+        "show_tab('contributors')",
+        "Contributors",
+        "Show the Contributor Insights tab",
+        "main",
+        show=False,
+    ),
+    ActionSpec(
+        "tab.metrics",
+        "alt+3",
+        "show_tab('metrics')",
+        "Metrics",
+        "Show metrics and alarms",
+        "main",
+        show=False,
+    ),
+    ActionSpec("tab.tail", "alt+4", "show_tab('tail')", "Tail", "Show the live tail", "main", show=False),
+    ActionSpec("replay.pause", "space", "toggle_replay", "Pause", "Pause or resume the replay", "main"),
+    ActionSpec(
+        "replay.faster",
+        "plus,equals_sign",
+        "replay_faster",
+        "Faster",
+        "Replay twice as fast (up to 10,000x, then as fast as possible)",
+        "main",
+        show=False,
+    ),
+    ActionSpec(
+        "replay.slower",
+        "minus",
+        "replay_slower",
+        "Slower",
+        "Replay half as fast (down to 1x)",
+        "main",
+        show=False,
+    ),
+    ActionSpec(
+        "replay.seek",
+        "ctrl+g",
+        "seek_replay",
+        "Seek",
+        "Move the replay to a time (ISO 8601, epoch seconds, -15m)",
+        "main",
+        show=False,
+        priority=True,
+    ),
     ActionSpec(
         "editor.complete", "ctrl+n", "complete", "Complete", "Complete the word at the cursor", "editor"
     ),
     ActionSpec("results.open", "enter", "open_event", "Open", "Open the event of the row", "results"),
     ActionSpec("results.sort", "s", "sort_column", "Sort", "Sort by the column under the cursor", "results"),
+    ActionSpec(
+        "rules.pick", "r", "pick_rule", "Rule", "Choose the Contributor Insights rule", "contributors"
+    ),
+    ActionSpec("rules.edit", "e", "edit_rule", "Edit rule", "Edit the rule's JSON", "contributors"),
+    ActionSpec("rules.new", "n", "new_rule", "New rule", "Add a Contributor Insights rule", "contributors"),
+    ActionSpec("metrics.filter", "m", "pick_filter", "Metric", "Choose the metric filter", "metrics"),
+    ActionSpec(
+        "metrics.statistic", "s", "next_statistic", "Statistic", "Graph the next statistic", "metrics"
+    ),
+    ActionSpec("metrics.period", "d", "next_period", "Period", "Graph with the next period", "metrics"),
+    ActionSpec(
+        "metrics.view_logs", "l", "view_logs", "View logs", "Query the events of the datapoint", "metrics"
+    ),
+    ActionSpec("tail.filter", "slash", "focus_filter", "Filter", "Filter the tail with a pattern", "tail"),
+    ActionSpec(
+        "tail.pause", "p", "toggle_tail", "Pause tail", "Stop or restart the tail's scrolling", "tail"
+    ),
+    ActionSpec("tail.open", "enter", "open_event", "Open", "Open the event of the line", "tail-view"),
+    ActionSpec("tail.up", "up", "cursor_up", "Up", "Previous line", "tail-view", show=False),
+    ActionSpec("tail.down", "down", "cursor_down", "Down", "Next line", "tail-view", show=False),
+    ActionSpec("tail.page_up", "pageup", "page_up", "Page up", "A page back", "tail-view", show=False),
+    ActionSpec("tail.page_down", "pagedown", "page_down", "Page down", "A page on", "tail-view", show=False),
+    ActionSpec("tail.first", "home", "first_line", "First", "The oldest line kept", "tail-view", show=False),
+    ActionSpec(
+        "tail.follow",
+        "end",
+        "follow",
+        "Follow",
+        "The newest line, and keep following",
+        "tail-view",
+        show=False,
+    ),
     ActionSpec("event.copy_json", "c", "copy_event", "Copy JSON", "Copy the event's exact JSON", "event"),
     ActionSpec(
         "event.copy_value", "v", "copy_value", "Copy value", "Copy the value under the cursor", "event"

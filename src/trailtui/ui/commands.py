@@ -12,7 +12,14 @@ from trailtui.ui.screens.event import EventScreen
 from trailtui.ui.screens.main import MainScreen
 
 SCOPE_SCREENS: dict[Scope, type] = {"main": MainScreen, "event": EventScreen}
-SCOPE_SELECTORS: dict[Scope, str] = {"editor": "QueryEditor", "results": "ResultsTable"}
+SCOPE_SELECTORS: dict[Scope, str] = {
+    "editor": "QueryEditor",
+    "results": "ResultsTable",
+    "contributors": "ContributorsPane",
+    "metrics": "MetricsPane",
+    "tail": "TailPane",
+    "tail-view": "TailView",
+}
 
 
 class ActionCommands(Provider):

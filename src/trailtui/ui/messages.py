@@ -1,13 +1,17 @@
-"""What the query worker reports, in the past tense; the main screen's handlers own every state change.
+"""What the workers report, in the past tense; the handlers of the screen or pane that started them own
+every state change.
 
-Each message carries the number of the run it belongs to, so reports from a superseded run are ignored.
+Each query message carries the number of the run it belongs to, so reports from a superseded run are ignored.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.message import Message
 
-from trailtui.backends.base import QueryResults, ScanProgress
+from trailtui.backends.base import QueryResults, ReplayStatus, ScanProgress
+from trailtui.ui.tail_lines import TailLine
 
 
 class QueryStarted(Message):
@@ -66,3 +70,99 @@ class EventLoadFailed(Message):
     def __init__(self, reason: str) -> None:
         super().__init__()
         self.reason = reason
+
+
+class MonitorPolled(Message):
+    """The timer's read: the replay (None when live), the alarms, and the records the inputs skipped."""
+
+    def __init__(
+        self, replay: ReplayStatus | None, alarms: list[dict[str, Any]], records_skipped: int
+    ) -> None:
+        super().__init__()
+        self.replay = replay
+        self.alarms = alarms
+        self.records_skipped = records_skipped
+
+
+class MonitorFailed(Message):
+    """The status timer could not read the backend."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class RulesDescribed(Message):
+    """DescribeInsightRules answered: the rules by name, each with its JSON definition."""
+
+    def __init__(self, rules: dict[str, str]) -> None:
+        super().__init__()
+        self.rules = rules
+
+
+class RuleReportFetched(Message):
+    """GetInsightRuleReport answered for `rule_name` over periods starting at `period_starts_ms`."""
+
+    def __init__(self, rule_name: str, report: dict[str, Any], period_starts_ms: list[int]) -> None:
+        super().__init__()
+        self.rule_name = rule_name
+        self.report = report
+        self.period_starts_ms = period_starts_ms
+
+
+class RuleSaved(Message):
+    """PutInsightRule accepted the rule."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+
+class RuleRejected(Message):
+    """PutInsightRule refused the rule; `location` is where in the JSON (a path or a line and column)."""
+
+    def __init__(self, reason: str, location: str | None) -> None:
+        super().__init__()
+        self.reason = reason
+        self.location = location
+
+
+class MetricFiltersDescribed(Message):
+    """DescribeMetricFilters answered."""
+
+    def __init__(self, filters: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.filters = filters
+
+
+class MetricDataFetched(Message):
+    """GetMetricData answered for one filter's metric: every period of the window, oldest first, as
+    (start in epoch ms, value or None when the period has no datapoint)."""
+
+    def __init__(self, filter_name: str, points: list[tuple[int, float | None]], period_s: int) -> None:
+        super().__init__()
+        self.filter_name = filter_name
+        self.points = points
+        self.period_s = period_s
+
+
+class MonitorCallFailed(Message):
+    """A rules, metrics or tail call failed; `what` names the call for the user."""
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__()
+        self.what = what
+        self.reason = reason
+
+
+class TailReceived(Message):
+    """Tail results arrived (the newest `MAX_TAIL_LINES` of one update at most)."""
+
+    def __init__(self, lines: list[TailLine], sampled: bool) -> None:
+        super().__init__()
+        self.lines = lines
+        self.sampled = sampled
+
+
+class TailEnded(Message):
+    """The tail session ended: a replay that does not follow reached its end."""

@@ -1,4 +1,5 @@
-"""The drill-down: one event, read with GetLogRecord by its @ptr, as a foldable JSON tree.
+"""The drill-down: one event, read with GetLogRecord by its @ptr (or given whole, for a tailed event), as a
+foldable JSON tree.
 
 `c` copies the event's exact JSON text (GetLogRecord's `@message`, byte for byte), `v` the value under the
 cursor, `p` its field path; escape goes back to the results."""
@@ -30,10 +31,12 @@ class EventScreen(Screen[list[str]]):
 
     BINDINGS: ClassVar = bindings("event")
 
-    def __init__(self, backend: Backend, ptr: str) -> None:
+    def __init__(self, backend: Backend, ptr: str, record: dict[str, str] | None = None) -> None:
         super().__init__()
         self.backend = backend
         self.ptr = ptr
+        self.record = record
+        """The log record when the caller has it already (a tailed event), else read by `ptr`."""
         self.message_text: str | None = None
         """The event's exact JSON text, once loaded."""
         self.field_names: list[str] = []
@@ -49,7 +52,10 @@ class EventScreen(Screen[list[str]]):
     def on_mount(self) -> None:
         self.query_one(StatusLine).backend = self.backend.description
         self.query_one(EventTree).focus()
-        self.load_event()
+        if self.record is None:
+            self.load_event()
+        else:
+            self.post_message(EventLoaded(self.record))
 
     @work(exclusive=True, exit_on_error=False)
     async def load_event(self) -> None:

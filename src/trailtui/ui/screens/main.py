@@ -1,7 +1,10 @@
-"""The query screen: the Logs Insights editor over the results (a table or a chart) and the status line.
+"""The main screen: tabs for the query (the Logs Insights editor over the results, a table or a chart),
+Contributor Insights, metrics and alarms, and the tail; the replay line and the status line below.
 
 Queries run in an exclusive async worker that polls GetQueryResults and reports in past-tense messages;
-the handlers below own every change to the panes.
+the handlers below own every change to the panes. A timer reads the replay's status and the alarms each
+`MONITOR_POLL_S` seconds, and announces (notification and bell) every alarm that goes into ALARM. The
+replay controls act on `backend.replay` (a live account has none).
 """
 
 from __future__ import annotations
@@ -16,29 +19,59 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, DataTable, Footer, Static, TabbedContent, TabPane
 
-from trailtui.backends.base import TERMINAL_STATUSES, Backend, BackendError, MalformedQuery, QueryRequest
+from trailtui.backends.base import (
+    TERMINAL_STATUSES,
+    Backend,
+    BackendError,
+    MalformedQuery,
+    QueryRequest,
+    ReplayControl,
+)
 from trailtui.ui.actions import bindings
-from trailtui.ui.messages import QueryFailed, QueryFinished, QueryProgressed, QueryStarted
+from trailtui.ui.messages import (
+    MonitorCallFailed,
+    MonitorFailed,
+    MonitorPolled,
+    QueryFailed,
+    QueryFinished,
+    QueryProgressed,
+    QueryStarted,
+)
 from trailtui.ui.query_store import QueryHistory, SavedQueries, StoredQuery
+from trailtui.ui.replay_clock import current_ms, faster, slower, speed_text
 from trailtui.ui.result_rows import TimeZoneName, chart_series, columns_of, result_rows
-from trailtui.ui.safe import event_text
+from trailtui.ui.safe import event_plain, event_text
 from trailtui.ui.samples import SAMPLE_QUERIES
 from trailtui.ui.screens.event import EventScreen
 from trailtui.ui.screens.query_picker import QueryPicker
 from trailtui.ui.screens.save_query import SaveQueryScreen
+from trailtui.ui.screens.seek import SeekScreen
+from trailtui.ui.tail_lines import log_record
+from trailtui.ui.time_input import clock_text
+from trailtui.ui.view_logs import VIEW_LOGS_LIMIT, keep_matching
 from trailtui.ui.widgets.completion_list import CompletionList
+from trailtui.ui.widgets.contributors_pane import ContributorsPane
+from trailtui.ui.widgets.metric_chart import MetricChart
+from trailtui.ui.widgets.metrics_pane import MetricsPane
 from trailtui.ui.widgets.query_editor import QueryEditor
+from trailtui.ui.widgets.replay_line import ReplayLine
 from trailtui.ui.widgets.results_chart import ResultsChart
 from trailtui.ui.widgets.results_table import ResultsTable
 from trailtui.ui.widgets.status_line import QueryState, StatusLine
+from trailtui.ui.widgets.tail_pane import TailPane
+from trailtui.ui.widgets.tail_view import TailView
 
 if TYPE_CHECKING:
     from trailtui.backends.base import QueryResults, ScanProgress
 
 POLL_INTERVAL_S = 0.1
+MONITOR_POLL_S = 1.0
 ZONE_NAMES: dict[TimeZoneName, str] = {"utc": "UTC", "local": "local time"}
+TABS = ("query", "contributors", "metrics", "tail")
+PANES = (ContributorsPane, MetricsPane, TailPane)
 
 
 class MainScreen(Screen[None]):
@@ -67,17 +100,28 @@ class MainScreen(Screen[None]):
         """The number of the latest run; messages of earlier runs are ignored."""
         self.query_id: str | None = None
         self.running = False
+        self.alarm_states: dict[str, str] = {}
+        """Each alarm's state at the last read, to announce the ones that go into ALARM."""
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="editor-pane") as editor_pane:
-            editor_pane.border_title = "Logs Insights query"
-            yield QueryEditor(self.initial_query, id="editor")
-            yield CompletionList(id="completions")
-            yield Static(id="query-error")
-        with ContentSwitcher(initial="results", id="results-pane") as results_pane:
-            results_pane.border_title = "Results"
-            yield ResultsTable(id="results")
-            yield ResultsChart(id="chart")
+        with TabbedContent(initial="query", id="tabs"):
+            with TabPane("Query", id="query"):
+                with Vertical(id="editor-pane") as editor_pane:
+                    editor_pane.border_title = "Logs Insights query"
+                    yield QueryEditor(self.initial_query, id="editor")
+                    yield CompletionList(id="completions")
+                    yield Static(id="query-error")
+                with ContentSwitcher(initial="results", id="results-pane") as results_pane:
+                    results_pane.border_title = "Results"
+                    yield ResultsTable(id="results")
+                    yield ResultsChart(id="chart")
+            with TabPane("Contributors", id="contributors"):
+                yield ContributorsPane(self.backend, id="contributors-pane")
+            with TabPane("Metrics", id="metrics"):
+                yield MetricsPane(self.backend, id="metrics-pane")
+            with TabPane("Tail", id="tail"):
+                yield TailPane(self.backend, id="tail-pane")
+        yield ReplayLine(id="replay")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -85,7 +129,12 @@ class MainScreen(Screen[None]):
         status = self.query_one(StatusLine)
         status.backend = self.backend.description
         status.zone = ZONE_NAMES[self.zone]
+        replay_line = self.query_one(ReplayLine)
+        replay_line.live = self.backend.replay is None
+        replay_line.zone = self.zone
         self.query_one(QueryEditor).focus()
+        self.set_interval(MONITOR_POLL_S, self.poll_monitor)
+        self.poll_monitor()
 
     # --- running a query ---
 
@@ -95,12 +144,15 @@ class MainScreen(Screen[None]):
         if not text.strip():
             self.notify("Type a query first (F2 for samples)", severity="warning")
             return
+        self._record_history(text)
+        self._start_run(QueryRequest(text))
+
+    def _start_run(self, request: QueryRequest, pattern: str | None = None) -> None:
         self.run_number += 1
         self.query_id, self.running = None, True
         self.query_one("#query-error", Static).display = False
         self.query_one(StatusLine).query_state = QueryState("Starting")
-        self._record_history(text)
-        self.run_query(self.run_number, QueryRequest(text))
+        self.run_query(self.run_number, request, pattern)
 
     def _record_history(self, text: str) -> None:
         try:
@@ -109,8 +161,9 @@ class MainScreen(Screen[None]):
             self.notify(f"History not saved: {error}", severity="warning", markup=False)
 
     @work(exclusive=True, exit_on_error=False, group="query")
-    async def run_query(self, run: int, request: QueryRequest) -> None:
-        """StartQuery, then poll GetQueryResults until a final status; stops the query if superseded."""
+    async def run_query(self, run: int, request: QueryRequest, pattern: str | None = None) -> None:
+        """StartQuery, then poll GetQueryResults until a final status; stops the query if superseded.
+        With `pattern`, a complete result keeps only the rows whose @message it matches (view logs)."""
         backend, started = self.backend, time.monotonic()
         try:
             query_id = await backend.start_query(request)
@@ -127,6 +180,8 @@ class MainScreen(Screen[None]):
                 results = await backend.get_query_results(query_id)
                 elapsed = time.monotonic() - started
                 finished = results["status"] in TERMINAL_STATUSES
+                if finished and pattern is not None and results["status"] == "Complete":
+                    results = await keep_matching(backend, results, pattern)
                 if finished:
                     self.post_message(QueryFinished(run, results, elapsed))
                 else:
@@ -186,7 +241,7 @@ class MainScreen(Screen[None]):
         self.query_one("#results-pane", ContentSwitcher).border_subtitle = f"{len(rows):,} rows"
         if results["status"] != "Complete":
             self.notify(f"The query ended: {results['status']}", severity="warning")
-        if rows and self.query_one(ContentSwitcher).current == "results":
+        if rows and self.query_one("#results-pane", ContentSwitcher).current == "results":
             table.focus()
             table.move_cursor(row=0, column=0)
 
@@ -210,17 +265,41 @@ class MainScreen(Screen[None]):
         if self.maximized is not None:
             self.minimize()
         elif self.focused is not None:
-            self.maximize(self.focused, container=False)
+            pane = next((node for node in self.focused.ancestors_with_self if isinstance(node, PANES)), None)
+            self.maximize(pane if isinstance(pane, Widget) else self.focused, container=False)
 
     def action_focus_editor(self) -> None:
+        self._show_tab("query")
         self.query_one(QueryEditor).focus()
 
     def action_focus_results(self) -> None:
-        pane = self.query_one(ContentSwitcher)
+        self._show_tab("query")
+        pane = self.query_one("#results-pane", ContentSwitcher)
         self.query_one(f"#{pane.current}").focus()
 
+    def action_next_tab(self) -> None:
+        current = self.query_one(TabbedContent).active
+        self.action_show_tab(TABS[(TABS.index(current) + 1) % len(TABS)] if current in TABS else "query")
+
+    def action_show_tab(self, tab: str) -> None:
+        """Show `tab` and focus its main widget."""
+        self._show_tab(tab)
+        targets: dict[str, type[Widget]] = {
+            "query": QueryEditor,
+            "contributors": DataTable,
+            "metrics": MetricChart,
+            "tail": TailView,
+        }
+        pane = self.query_one(f"TabPane#{tab}", TabPane)
+        self.call_after_refresh(pane.query(targets[tab]).first().focus)
+
+    def _show_tab(self, tab: str) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        self.query_one(TabbedContent).active = tab
+
     def action_toggle_chart(self) -> None:
-        pane = self.query_one(ContentSwitcher)
+        pane = self.query_one("#results-pane", ContentSwitcher)
         if pane.current == "results" and self.query_one(ResultsChart).series is None:
             self.notify(
                 "Charts need a stats result with a bin() column or one numeric column", severity="warning"
@@ -235,6 +314,116 @@ class MainScreen(Screen[None]):
     def watch_zone(self, zone: TimeZoneName) -> None:
         self.query_one(StatusLine).zone = ZONE_NAMES[zone]
         self.query_one(ResultsTable).show_zone(zone)
+        self.query_one(ReplayLine).zone = zone
+        self.query_one(TailPane).show_zone(zone)
+        self.query_one(MetricsPane).show_zone(zone)
+
+    # --- the replay and the alarms ---
+
+    def poll_monitor(self) -> None:
+        """Read the replay's status and the alarms now (the timer calls this every MONITOR_POLL_S)."""
+        self.read_monitor()
+
+    @work(exclusive=True, exit_on_error=False, group="monitor")
+    async def read_monitor(self) -> None:
+        replay = self.backend.replay
+        status = replay.status() if replay is not None else None
+        try:
+            answer = await self.backend.describe_alarms()
+        except BackendError as error:
+            self.post_message(MonitorFailed(str(error)))
+            return
+        skipped = self.backend.input_report().records_skipped
+        self.post_message(MonitorPolled(status, list(answer.get("MetricAlarms", [])), skipped))
+
+    @on(MonitorPolled)
+    def monitor_polled(self, message: MonitorPolled) -> None:
+        in_alarm = [alarm for alarm in message.alarms if alarm.get("StateValue") == "ALARM"]
+        line = self.query_one(ReplayLine)
+        line.status = message.replay
+        line.alarms_in_alarm = len(in_alarm)
+        line.records_skipped = message.records_skipped
+        self.query_one(MetricsPane).show_alarms(message.alarms)
+        fired = [alarm for alarm in in_alarm if self.alarm_states.get(str(alarm.get("AlarmName"))) != "ALARM"]
+        self.alarm_states = {
+            str(alarm.get("AlarmName")): str(alarm.get("StateValue")) for alarm in message.alarms
+        }
+        for alarm in fired:
+            self._announce(alarm)
+
+    def _announce(self, alarm: dict[str, object]) -> None:
+        """A notification and the terminal's bell for an alarm that went into ALARM."""
+        name = event_plain(str(alarm.get("AlarmName", "")))
+        reason = event_plain(str(alarm.get("StateReason", "")))
+        self.notify(f"ALARM: {name}\n{reason}", title="Alarm", severity="error", timeout=15, markup=False)
+        self.app.bell()
+
+    @on(MonitorFailed)
+    def monitor_failed(self, message: MonitorFailed) -> None:
+        self.query_one(ReplayLine).status = None
+        self.notify(f"DescribeAlarms failed: {message.reason}", severity="error", markup=False)
+
+    @on(MonitorCallFailed)
+    def call_failed(self, message: MonitorCallFailed) -> None:
+        self.notify(f"{message.what} failed: {message.reason}", severity="error", markup=False)
+
+    def _replay(self) -> ReplayControl | None:
+        if self.backend.replay is None:
+            self.notify("A live account runs in real time: there is no replay to control", severity="warning")
+        return self.backend.replay
+
+    def action_toggle_replay(self) -> None:
+        replay = self._replay()
+        if replay is None:
+            return
+        if replay.status().paused:
+            replay.resume()
+        else:
+            replay.pause()
+        self.poll_monitor()
+
+    def action_replay_faster(self) -> None:
+        replay = self._replay()
+        if replay is not None:
+            self._set_speed(replay, faster(replay.status().speed))
+
+    def action_replay_slower(self) -> None:
+        replay = self._replay()
+        if replay is not None:
+            self._set_speed(replay, slower(replay.status().speed))
+
+    def _set_speed(self, replay: ReplayControl, speed: float | None) -> None:
+        replay.set_speed(speed)
+        self.notify(f"Replaying {speed_text(speed)}")
+        self.poll_monitor()
+
+    def action_seek_replay(self) -> None:
+        if self._replay() is not None:
+            self.app.push_screen(SeekScreen(current_ms(self.backend)), self._seek)
+
+    def _seek(self, clock_ms: int | None) -> None:
+        replay = self.backend.replay
+        if clock_ms is None or replay is None:
+            return
+        replay.seek(clock_ms)
+        self.notify(f"Seeking to {clock_text(clock_ms, self.zone)} {ZONE_NAMES[self.zone]}")
+        self.poll_monitor()
+
+    # --- view logs and the tail's drill-down ---
+
+    @on(MetricsPane.LogsRequested)
+    def view_logs(self, message: MetricsPane.LogsRequested) -> None:
+        view = message.view
+        text = view.query_text()
+        editor = self.query_one(QueryEditor)
+        editor.replace(text, (0, 0), editor.document.end)
+        self._show_tab("query")
+        self._start_run(QueryRequest(text, view.start_ms, view.end_ms, VIEW_LOGS_LIMIT), view.pattern)
+
+    @on(TailView.EventRequested)
+    def open_tailed_event(self, message: TailView.EventRequested) -> None:
+        line = message.line
+        self.app.push_screen(EventScreen(self.backend, f"tail {line.log_stream}", log_record(line)))
 
     # --- completion ---
 

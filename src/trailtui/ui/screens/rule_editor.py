@@ -1,0 +1,104 @@
+"""A Contributor Insights rule as JSON in an editor; ctrl+s sends it to PutInsightRule, which validates it.
+
+A refused rule stays open with the reason, and the cursor goes to the JSON location the reason names (the
+path of the offending value, or the line and column of a syntax error)."""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static, TextArea
+
+from trailtui.backends.base import Backend, BackendError
+from trailtui.ui.json_locate import location_in_message, nearest_offset, value_offsets
+from trailtui.ui.messages import RuleRejected, RuleSaved
+from trailtui.ui.query_syntax import location_of
+from trailtui.ui.safe import event_text
+
+
+class RuleEditorScreen(ModalScreen[str | None]):
+    """Edit a rule (or a new one, with an empty name); dismissed with the saved name, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "close", "Close"),
+    ]
+
+    def __init__(self, backend: Backend, name: str, definition: str) -> None:
+        super().__init__()
+        self.backend = backend
+        self.rule_name = name
+        self.definition = definition
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="rule-editor") as frame:
+            frame.border_title = f"Rule {self.rule_name}" if self.rule_name else "New rule"
+            frame.border_subtitle = "ctrl+s save · escape close"
+            yield Input(self.rule_name, placeholder="rule name", id="rule-name")
+            yield TextArea(self.definition, id="rule-json", show_line_numbers=True, tab_behavior="indent")
+            yield Static(id="rule-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#rule-error", Static).display = False
+        target = "#rule-json" if self.rule_name else "#rule-name"
+        self.query_one(target).focus()
+
+    def action_save(self) -> None:
+        name = self.query_one("#rule-name", Input).value.strip()
+        self.put_rule(name, self.query_one("#rule-json", TextArea).text)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @work(exclusive=True, exit_on_error=False)
+    async def put_rule(self, name: str, definition: str) -> None:
+        try:
+            await self.backend.put_insight_rule(name, definition)
+        except BackendError as error:
+            self.post_message(
+                RuleRejected(str(error), _syntax_location(definition) or location_in_message(str(error)))
+            )
+            return
+        self.post_message(RuleSaved(name))
+
+    @on(RuleSaved)
+    def rule_saved(self, message: RuleSaved) -> None:
+        self.dismiss(message.name)
+
+    @on(RuleRejected)
+    def rule_rejected(self, message: RuleRejected) -> None:
+        editor = self.query_one("#rule-json", TextArea)
+        shown = message.reason
+        if message.location is not None:
+            shown = f"at {message.location}: {message.reason}"
+            offset = _offset_of(editor.text, message.location)
+            if offset is not None:
+                editor.move_cursor(location_of(editor.text, offset))
+        error = self.query_one("#rule-error", Static)
+        error.update(event_text(shown))
+        error.display = True
+        editor.focus()
+
+
+def _syntax_location(definition: str) -> str | None:
+    """`line L, column C` of a JSON syntax error, None when the text is JSON."""
+    try:
+        json.loads(definition)
+    except json.JSONDecodeError as error:
+        return f"line {error.lineno}, column {error.colno}"
+    return None
+
+
+def _offset_of(text: str, location: str) -> int | None:
+    if location.startswith("line "):
+        line_text, column_text = location.removeprefix("line ").split(", column ")
+        lines = text.split("\n")
+        line = int(line_text) - 1
+        return sum(len(row) + 1 for row in lines[:line]) + int(column_text) - 1
+    return nearest_offset(location, value_offsets(text))

@@ -1,0 +1,250 @@
+"""Metric filters and alarms: the chosen filter's metric graphed (statistic and period selectable) over a
+window ending at the replay clock, the threshold of an alarm on it drawn across, and the alarms below.
+`l` on a datapoint asks for the events the filter counted in that period ("view logs")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Select
+
+from trailtui.backends.base import Backend, BackendError
+from trailtui.ui.actions import bindings
+from trailtui.ui.messages import MetricDataFetched, MetricFiltersDescribed, MonitorCallFailed
+from trailtui.ui.replay_clock import current_ms, window_ending_at
+from trailtui.ui.result_rows import TimeZoneName
+from trailtui.ui.safe import event_text
+from trailtui.ui.view_logs import LogsView
+from trailtui.ui.widgets.alarms_table import AlarmsTable
+from trailtui.ui.widgets.metric_chart import MetricChart
+
+POLL_S = 2.0
+STATISTICS = ("Sum", "Average", "Maximum", "Minimum", "SampleCount")
+PERIODS: dict[str, int] = {"1 min": 60, "5 min": 300, "15 min": 900, "1 hour": 3_600}
+PERIODS_SHOWN = 60
+"""Datapoints a window holds: the window is this many periods."""
+
+
+class MetricsPane(Vertical):
+    """Filter, statistic and period pickers over the graph and the alarms."""
+
+    BINDINGS: ClassVar = bindings("metrics")
+
+    class LogsRequested(Message):
+        """The user asked for the events behind a datapoint."""
+
+        def __init__(self, view: LogsView) -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(self, backend: Backend, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.backend = backend
+        self.filters: dict[str, dict[str, Any]] = {}
+        """Metric filters by name, as DescribeMetricFilters answered."""
+        self.alarms: list[dict[str, Any]] = []
+        self.graphed: tuple[str, str, int] | None = None
+        """The filter, statistic and period of the points in the chart."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="pane-bar"):
+            yield Select[str]([], prompt="metric filter", compact=True, id="metric-filter")
+            yield Select[str](
+                [(name, name) for name in STATISTICS],
+                value="Sum",
+                allow_blank=False,
+                compact=True,
+                id="metric-stat",
+            )
+            yield Select[int](
+                list(PERIODS.items()), value=300, allow_blank=False, compact=True, id="metric-period"
+            )
+        yield MetricChart(id="metric-chart")
+        yield AlarmsTable(id="alarms")
+
+    def on_mount(self) -> None:
+        self.border_title = "Metrics and alarms"
+        self.describe_filters()
+        self.set_interval(POLL_S, self.poll)
+
+    # What is chosen.
+
+    @property
+    def filter_name(self) -> str | None:
+        value = self.query_one("#metric-filter", Select).value
+        return value if isinstance(value, str) else None
+
+    @property
+    def statistic(self) -> str:
+        return str(self.query_one("#metric-stat", Select).value)
+
+    @property
+    def period_s(self) -> int:
+        value = self.query_one("#metric-period", Select).value
+        return value if isinstance(value, int) else 300
+
+    # Workers.
+
+    @work(exclusive=True, exit_on_error=False, group="metric-filters")
+    async def describe_filters(self) -> None:
+        try:
+            answer = await self.backend.describe_metric_filters()
+        except BackendError as error:
+            self.post_message(MonitorCallFailed("DescribeMetricFilters", str(error)))
+            return
+        self.post_message(MetricFiltersDescribed(list(answer.get("metricFilters", []))))
+
+    def poll(self) -> None:
+        name = self.filter_name
+        if name is not None and name in self.filters:
+            self.fetch_metric(name, self.filters[name], self.statistic, self.period_s)
+
+    @work(exclusive=True, exit_on_error=False, group="metric-data")
+    async def fetch_metric(
+        self, name: str, metric_filter: dict[str, Any], statistic: str, period_s: int
+    ) -> None:
+        transformation = metric_filter["metricTransformations"][0]
+        metric = {"Namespace": transformation["metricNamespace"], "MetricName": transformation["metricName"]}
+        query = {"Id": "m1", "MetricStat": {"Metric": metric, "Period": period_s, "Stat": statistic}}
+        start_ms, end_ms = window_ending_at(current_ms(self.backend), PERIODS_SHOWN * period_s, period_s)
+        try:
+            answer = await self.backend.get_metric_data([query], start_ms, end_ms)
+        except BackendError as error:
+            self.post_message(MonitorCallFailed("GetMetricData", str(error)))
+            return
+        values: dict[int, float] = {}
+        for result in answer.get("MetricDataResults", []):
+            timestamps = map(_epoch_ms, result.get("Timestamps", []))
+            values.update(zip(timestamps, map(float, result.get("Values", [])), strict=False))
+        periods = range(start_ms, end_ms, period_s * 1000)
+        points = [(start, values.get(start)) for start in periods]
+        self.post_message(MetricDataFetched(name, points, period_s))
+
+    # Handlers.
+
+    @on(MetricFiltersDescribed)
+    def filters_described(self, message: MetricFiltersDescribed) -> None:
+        self.filters = {
+            str(item["filterName"]): item for item in message.filters if item.get("metricTransformations")
+        }
+        picker = self.query_one("#metric-filter", Select)
+        current = self.filter_name
+        picker.set_options([(event_text(name), name) for name in self.filters])
+        chosen = current if current in self.filters else next(iter(self.filters), None)
+        if chosen is not None:
+            picker.value = chosen
+
+    @on(Select.Changed)
+    def choice_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.select.id == "metric-filter":
+            self._judge_like_the_alarm()
+        self.query_one(MetricChart).points = []
+        self._show_threshold()
+        self.poll()
+
+    @on(MetricDataFetched)
+    def metric_fetched(self, message: MetricDataFetched) -> None:
+        if message.filter_name != self.filter_name or message.period_s != self.period_s:
+            return
+        self.graphed = (message.filter_name, self.statistic, message.period_s)
+        self.query_one(MetricChart).points = message.points
+        self._show_threshold()
+
+    @on(MonitorCallFailed)
+    def call_failed(self, message: MonitorCallFailed) -> None:
+        message.stop()
+        self.border_subtitle = f"{message.what} failed"
+        self.notify(f"{message.what} failed: {message.reason}", severity="error", markup=False)
+
+    def _judge_like_the_alarm(self) -> None:
+        """Graph a newly chosen metric with the statistic and period of the alarm that watches it."""
+        alarm = self._watching_alarm()
+        if alarm is None:
+            return
+        if alarm.get("Statistic") in STATISTICS:
+            self.query_one("#metric-stat", Select).value = str(alarm["Statistic"])
+        if alarm.get("Period") in PERIODS.values():
+            self.query_one("#metric-period", Select).value = int(alarm["Period"])
+
+    def _watching_alarm(self) -> dict[str, Any] | None:
+        name = self.filter_name
+        if name is None or name not in self.filters:
+            return None
+        transformation = self.filters[name]["metricTransformations"][0]
+        return next(
+            (
+                alarm
+                for alarm in self.alarms
+                if alarm.get("Namespace") == transformation["metricNamespace"]
+                and alarm.get("MetricName") == transformation["metricName"]
+            ),
+            None,
+        )
+
+    def show_alarms(self, alarms: list[dict[str, Any]]) -> None:
+        """The alarms as the status timer last read them."""
+        self.alarms = alarms
+        self.query_one(AlarmsTable).show_alarms(alarms)
+        self._show_threshold()
+        in_alarm = sum(alarm.get("StateValue") == "ALARM" for alarm in alarms)
+        self.border_subtitle = f"{len(alarms)} alarms, {in_alarm} in ALARM"
+
+    def show_zone(self, zone: TimeZoneName) -> None:
+        self.query_one(MetricChart).zone = zone
+
+    def _show_threshold(self) -> None:
+        chart = self.query_one(MetricChart)
+        name = self.filter_name
+        if name is None or name not in self.filters:
+            chart.title, chart.threshold = "", None
+            return
+        transformation = self.filters[name]["metricTransformations"][0]
+        alarm = self._watching_alarm()
+        chart.threshold = None if alarm is None else float(alarm["Threshold"])
+        metric = f"{transformation['metricNamespace']}/{transformation['metricName']}"
+        title = f"{metric} {self.statistic} per {self.period_s} s"
+        if alarm is not None:
+            title += (
+                f" · alarm {alarm.get('AlarmName')}: {alarm.get('Statistic', '')}, {alarm.get('StateValue')}"
+            )
+        chart.title = title
+
+    # Actions.
+
+    def action_pick_filter(self) -> None:
+        picker = self.query_one("#metric-filter", Select)
+        picker.focus()
+        picker.expanded = True
+
+    def action_next_statistic(self) -> None:
+        picker = self.query_one("#metric-stat", Select)
+        picker.value = STATISTICS[(STATISTICS.index(self.statistic) + 1) % len(STATISTICS)]
+
+    def action_next_period(self) -> None:
+        periods = list(PERIODS.values())
+        picker = self.query_one("#metric-period", Select)
+        picker.value = (
+            periods[(periods.index(self.period_s) + 1) % len(periods)] if self.period_s in periods else 300
+        )
+
+    def action_view_logs(self) -> None:
+        point = self.query_one(MetricChart).point_under_cursor()
+        if point is None or self.graphed is None:
+            self.notify("Choose a datapoint on the graph first", severity="warning")
+            return
+        name, _, period_s = self.graphed
+        pattern = str(self.filters[name].get("filterPattern", ""))
+        self.post_message(self.LogsRequested(LogsView(name, pattern, point[0], point[0] + period_s * 1000)))
+
+
+def _epoch_ms(value: object) -> int:
+    """A GetMetricData timestamp (a datetime, or ISO 8601 text) in epoch ms."""
+    if isinstance(value, datetime):
+        return round(value.timestamp() * 1000)
+    return round(datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp() * 1000)
