@@ -359,6 +359,7 @@ def session_child(trail: str, repeat: int, queries: list[str]) -> None:
 
     async def session() -> dict[str, Any]:
         first = {query: await answer(query) for query in queries[:1]}
+        await answer(queries[0])  # waits for the session cache the first query set building
         medians, notes = [], []
         for query in queries:
             runs = []

@@ -136,7 +136,7 @@ class LocalBackend(LocalMonitoring):
         return self._status_only(query, "Cancelled" if query.scan.cancelled.is_set() else "Running")
 
     def _status_only(self, query: LocalQuery, status: str) -> QueryResults:
-        scanned = sum(partial.statistics.records_scanned for partial in query.scan.partials)
+        scanned = query.scan.progress.events_read
         statistics = {"recordsMatched": 0.0, "recordsScanned": float(scanned), "bytesScanned": 0.0}
         return {"queryLanguage": "CWLI", "status": status, "statistics": statistics, "results": []}
 

@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -156,24 +156,26 @@ class QueryScan:
     cancelled: Flag = field(default_factory=Flag)
     progress: ScanProgress = field(default_factory=ScanProgress)
     report: InputReport = field(default_factory=InputReport)
-    partials: list[executor.Partial] = field(default_factory=list)
+    _merged: executor.Partial = field(init=False)
 
     def run(self, on_chunk: Callable[[], None] = lambda: None) -> executor.Partial:
         """Scan everything (or until cancelled); returns the merged partial state.
 
         Partials merge in input order whatever order the workers finish in, so `stats` groups come in
-        order of first appearance and the answer does not depend on scheduling.
+        order of first appearance and the answer does not depend on scheduling; each is merged as soon as
+        those before it are, so only the chunks that finished early wait in memory.
         """
         started = time.monotonic()
         self.progress.files_total = len(self.files) + (1 if self.stdin_reading else 0)
         self.progress.bytes_total = sum(input_file.size for input_file in self.files)
+        self._merged = executor.scan(self.compiled, [], self.options)
         if self.stdin_reading is not None:
             self._absorb(scan_readings(self.compiled, [self.stdin_reading], self.options), started)
         if self.progress.bytes_total >= PARALLEL_THRESHOLD_BYTES and (os.cpu_count() or 1) > 1:
             self._run_in_processes(started, on_chunk)
         else:
             self._run_here(started, on_chunk)
-        return executor.merge([executor.scan(self.compiled, [], self.options), *self.partials])
+        return self._merged
 
     def _run_here(self, started: float, on_chunk: Callable[[], None]) -> None:
         for chunk in chunk_files(self.files, chunk_bytes=1):
@@ -193,23 +195,26 @@ class QueryScan:
                 pool.submit(scan_files, self.compiled.text, [f.path for f in chunk], self.options)
                 for chunk in chunk_files(self.files, chunk_bytes)
             ]
-            results: dict[Future[ChunkResult], ChunkResult] = {}
+            order = {future: position for position, future in enumerate(futures)}
+            finished: dict[int, ChunkResult] = {}
+            next_position = 0
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
                 for future in done:
-                    results[future] = future.result()
-                    self._absorb(results[future], started)
+                    finished[order[future]] = future.result()
+                while next_position in finished:
+                    self._absorb(finished.pop(next_position), started)
+                    next_position += 1
                     on_chunk()
                 if self.cancelled.is_set():
                     for future in pending:
                         future.cancel()
                     return
-        merged_from = len(self.partials) - len(futures)
-        self.partials[merged_from:] = [results[future].partial for future in futures]
 
     def _absorb(self, result: ChunkResult, started: float) -> None:
-        self.partials.append(result.partial)
+        """Merge the next chunk's result (in input order) and count it in progress and the report."""
+        executor.merge([self._merged, result.partial])
         self.progress.files_done += result.files
         self.progress.bytes_done += result.bytes_read
         self.progress.events_read += result.partial.statistics.records_scanned
