@@ -203,6 +203,8 @@ class MetricSeries:
         _check_period(period_seconds)
         if not is_statistic(statistic):
             raise ValueError(f"unknown statistic {statistic!r}")
+        if statistic in STATISTICS:
+            return self._basic_datapoints(key, statistic, period_seconds * 1000, start_ms, end_ms)
         points = []
         periods = self._periods(key, period_seconds * 1000, start_ms, end_ms)
         for period_start, distribution in sorted(periods.items()):
@@ -253,6 +255,32 @@ class MetricSeries:
             "StatusCode": "Complete",
         }
 
+    def _basic_datapoints(
+        self, key: MetricKey, statistic: str, period_ms: int, start_ms: int | None, end_ms: int | None
+    ) -> list[tuple[int, float]]:
+        """`datapoints` for the five basic statistics, without merging samples into new distributions.
+
+        It adds up counts, totals, minima and maxima cell by cell in the order `_periods` merges them
+        (cells, then default values, minute order as `_minutes_within` gives it), so every value is the
+        very float `_periods(...)[start].statistic(statistic)` gives.
+        """
+        cells = self._cells.get(key, {})
+        defaults = self._defaults.get(key, {})
+        periods: dict[int, _Aggregate] = {}
+        if period_ms == MINUTE_MS and not defaults:
+            for minute, cell in cells.items():
+                periods[minute] = _Aggregate(cell.count, cell.total, cell.minimum, cell.maximum)
+        else:
+            for minute, cell in _minutes_within(cells, period_ms, start_ms, end_ms):
+                _aggregate_of(periods, minute - minute % period_ms).merge(cell)
+            for minute, default_value in _minutes_within(defaults, period_ms, start_ms, end_ms):
+                _aggregate_of(periods, minute - minute % period_ms).add(default_value)
+        return [
+            (period_start, aggregate.statistic(statistic))
+            for period_start, aggregate in sorted(periods.items())
+            if (start_ms is None or period_start >= start_ms) and (end_ms is None or period_start < end_ms)
+        ]
+
     def _periods(
         self, key: MetricKey, period_ms: int, start_ms: int | None = None, end_ms: int | None = None
     ) -> dict[int, Distribution]:
@@ -286,6 +314,53 @@ def _minutes_within(
     return [
         (minute, by_minute[minute]) for minute in range(first_ms, last_ms, MINUTE_MS) if minute in by_minute
     ]
+
+
+class _Aggregate:
+    """A period's count, total, minimum and maximum: what the basic statistics need of a Distribution."""
+
+    __slots__ = ("count", "maximum", "minimum", "total")
+
+    def __init__(
+        self, count: int = 0, total: float = 0.0, minimum: float = math.inf, maximum: float = -math.inf
+    ) -> None:
+        self.count = count
+        self.total = total
+        self.minimum = minimum
+        self.maximum = maximum
+
+    def add(self, value: float) -> None:
+        """As `Distribution.add` updates these four."""
+        self.count += 1
+        self.total += value
+        self.minimum = min(self.minimum, value)
+        self.maximum = max(self.maximum, value)
+
+    def merge(self, other: Distribution) -> None:
+        """As `Distribution.merge` updates these four."""
+        self.count += other.count
+        self.total += other.total
+        self.minimum = min(self.minimum, other.minimum)
+        self.maximum = max(self.maximum, other.maximum)
+
+    def statistic(self, name: str) -> float:
+        """As `Distribution.statistic` computes the basic statistics (a period here is never empty)."""
+        if name == "SampleCount":
+            return float(self.count)
+        if name == "Sum":
+            return self.total
+        if name == "Average":
+            return self.total / self.count
+        if name == "Minimum":
+            return self.minimum
+        return self.maximum
+
+
+def _aggregate_of(periods: dict[int, _Aggregate], period_start: int) -> _Aggregate:
+    aggregate = periods.get(period_start)
+    if aggregate is None:
+        aggregate = periods[period_start] = _Aggregate()
+    return aggregate
 
 
 def _period_cell(periods: dict[int, Distribution], period_start: int) -> Distribution:

@@ -19,6 +19,9 @@ Decisions (spec §8):
 - Stretches where the evaluation range holds no data are evaluated only at their last boundary: such
   an evaluation decides the same every time, so skipping the others changes nothing a user sees (a test
   checks one long step against many small ones), and a year-long gap costs one evaluation.
+- An evaluation that keeps the state still updates the reason, its data and StateUpdatedTimestamp; they
+  are written when first read (or when the next transition needs the old status), from the decision kept
+  aside, so a long quiet replay formats no text nobody reads.
 - `EvaluateLowSampleCountPercentile: ignore` on a `pNN` alarm keeps the state, and the reason, whenever
   a real datapoint the decision counted has fewer samples than spec §4.7 requires (§4.7 says "while a
   period has too few samples" without saying which; we take every counted one).
@@ -66,6 +69,7 @@ class AlarmEvaluator:
         self._period_ms = definition.period * 1000
         self._minimum_samples = _minimum_samples(definition)
         self._status: AlarmStatus | None = None
+        self._kept: tuple[Decision, int] | None = None
         self._created_ms: int | None = None
         self._transitioned_ms: int | None = None
         self._next_due_ms = 0
@@ -84,17 +88,20 @@ class AlarmEvaluator:
 
     @property
     def state_reason(self) -> str:
-        return self._status.reason if self._status else INITIAL_REASON
+        status = self._settled_status()
+        return status.reason if status else INITIAL_REASON
 
     @property
     def state_reason_data(self) -> str | None:
         """StateReasonData as the JSON string DescribeAlarms returns; None before the first decision."""
-        return self._status.reason_data if self._status else None
+        status = self._settled_status()
+        return status.reason_data if status else None
 
     @property
     def state_updated_timestamp(self) -> int | None:
         """When the state or its reason last changed (epoch ms); None before creation."""
-        return self._status.timestamp_ms if self._status else None
+        status = self._settled_status()
+        return status.timestamp_ms if status else None
 
     @property
     def state_transitioned_timestamp(self) -> int | None:
@@ -142,15 +149,29 @@ class AlarmEvaluator:
         decision = decide(periods, self.definition)
         if decision.state is None or self._too_few_samples(decision):
             return None
-        reason_data = orjson.dumps(state_reason_data(decision, self.definition, due_ms)).decode()
-        previous = self._status
-        transition_from = None if decision.state is previous.value else previous.value
-        reason = state_reason(decision, self.definition, transition_from)
-        self._status = AlarmStatus(decision.state, reason, reason_data, due_ms)
-        if transition_from is None:
+        if decision.state is self._status.value:
+            self._kept = (decision, due_ms)
             return None
+        previous = self._settled_status()
+        assert previous is not None
+        self._status = self._status_of(decision, due_ms, previous.value)
         self._transitioned_ms = due_ms
         return StateChange(self.definition, previous, self._status)
+
+    def _settled_status(self) -> AlarmStatus | None:
+        """The current status, its reason written out if the last evaluation kept the state."""
+        if self._kept is not None:
+            decision, due_ms = self._kept
+            self._kept = None
+            self._status = self._status_of(decision, due_ms, None)
+        return self._status
+
+    def _status_of(self, decision: Decision, due_ms: int, transition_from: AlarmState | None) -> AlarmStatus:
+        """The status a decision sets; `transition_from` is the old state on a transition, else None."""
+        assert decision.state is not None
+        reason_data = orjson.dumps(state_reason_data(decision, self.definition, due_ms)).decode()
+        reason = state_reason(decision, self.definition, transition_from)
+        return AlarmStatus(decision.state, reason, reason_data, due_ms)
 
     def _too_few_samples(self, decision: Decision) -> bool:
         minimum = self._minimum_samples
