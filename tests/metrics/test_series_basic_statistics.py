@@ -10,7 +10,7 @@ from trailtui.metrics.series import MINUTE_MS, STATISTICS, MetricKey, MetricSeri
 KEY = MetricKey.of("Test", "Metric")
 VALUES = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12),
-    st.sampled_from([0.0, -0.0, 1.0, 0.1, 0.2, 0.3, 1e-9, 3600.0]),
+    st.sampled_from([0.0, -0.0, 1.0, 3.0, 0.1, 0.2, 0.3, 1e-9, 3600.0, 1e16, -1e16]),
 )
 
 
@@ -33,7 +33,7 @@ def merged_reference(
     samples=st.lists(
         st.tuples(st.integers(0, 40 * MINUTE_MS), st.one_of(VALUES, st.none())), min_size=1, max_size=60
     ),
-    default_value=st.sampled_from([0.0, 1.5, -2.0]),
+    default_value=st.sampled_from([0.0, 1.5, -2.0, 0.1, 1e16]),
     period_s=st.sampled_from([60, 120, 300, 600]),
     window=st.one_of(st.none(), st.tuples(st.integers(0, 45 * MINUTE_MS), st.integers(0, 45 * MINUTE_MS))),
 )
@@ -54,3 +54,13 @@ def test_basic_statistics_equal_the_merged_distributions(
         got = series.datapoints(KEY, statistic, period_s, start_ms, end_ms)
         expected = merged_reference(series, statistic, period_s, start_ms, end_ms)
         assert [(start, repr(value)) for start, value in got] == [(s, repr(v)) for s, v in expected]
+
+
+def test_sums_add_cells_then_defaults_in_the_merge_order() -> None:
+    series = MetricSeries()
+    series.add(KEY, 0, 0.2)
+    series.add(KEY, MINUTE_MS, 0.3)
+    series.add_default(KEY, 2 * MINUTE_MS, 0.1)
+    assert (
+        series.datapoints(KEY, "Sum", 300) == merged_reference(series, "Sum", 300, None, None) == [(0, 0.6)]
+    )
