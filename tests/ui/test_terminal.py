@@ -52,13 +52,15 @@ def tmux() -> Iterator[Tmux]:
     server("kill-server", check=False)
 
 
-def launch(tmux: Tmux, trail: Path, home: Path, query: str) -> None:
+def launch(tmux: Tmux, trail: Path, home: Path, query: str | None) -> None:
     environment = {
         "XDG_CONFIG_HOME": str(home / "config"),
         "XDG_DATA_HOME": str(home / "data"),
         "TERM": "tmux-256color",
     }
-    command = [sys.executable, "-m", "trailtui", str(trail), "--query", query]
+    command = [sys.executable, "-m", "trailtui", str(trail)]
+    if query is not None:
+        command += ["--query", query]
     exports = " ".join(f"{name}={shlex.quote(value)}" for name, value in environment.items())
     tmux(
         "respawn-pane",
@@ -92,3 +94,19 @@ def test_c_on_an_opened_event_puts_its_exact_json_in_the_paste_buffer(
     assert orjson.loads(pasted) == TRAIL_EVENTS[1]
     assert pasted == orjson.dumps(TRAIL_EVENTS[1]).decode()
     tmux.wait_for(lambda: "Copied the event's JSON" in tmux.screen(), "the notification")
+
+
+def test_the_tail_shows_a_hostile_user_agent_escaped_and_leaves_title_and_clipboard_alone(
+    tmux: Tmux, trail: Path, private_home: Path
+) -> None:
+    tmux("resize-window", "-t", "main", "-x", "230", "-y", "30")
+    launch(tmux, trail, private_home, None)
+    tmux.wait_for(lambda: "Tail" in tmux.screen() and "Ready" in tmux.screen(), "the console to start")
+    for _ in range(3):
+        tmux("send-keys", "-t", "main", "F10")
+    tmux.wait_for(lambda: "replay ended" in tmux.screen(), "the tail to show the whole replay")
+    shown = tmux.screen()
+    assert "\\x1b]52;c;cHduZWQ=\\x07aws-cli/2.0" in shown, shown
+    assert "GetObject" in shown and "userAgent" in shown
+    assert tmux("show-buffer", check=False).returncode != 0, "an event's OSC 52 reached the clipboard"
+    assert "pwned" not in tmux("display-message", "-p", "-t", "main", "#{pane_title}").stdout
