@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from trailtui.bounded_regex import BoundedRegex
 from trailtui.insights import ast
 from trailtui.insights.aggregates import AGGREGATE_FUNCTIONS, Aggregator, TimedChoiceAggregator
 from trailtui.insights.checks import parse_outputs
 from trailtui.insights.compiler import ExpressionCompiler, Getter, Record, Scope
-from trailtui.insights.values import compile_regex, natural_sort_key, render, to_text
+from trailtui.insights.values import Timestamp, compile_regex, natural_sort_key, render, to_text
 
 RecordStep = Callable[[Iterable[Record]], Iterator[Record]]
 OrderKey = tuple[Any, ...]
@@ -81,7 +82,7 @@ def parse_step(command: ast.Parse, compiler: ExpressionCompiler) -> RecordStep:
     return extract
 
 
-def _parse_every_match(source: Getter, pattern: re.Pattern[str], name: str) -> RecordStep:
+def _parse_every_match(source: Getter, pattern: BoundedRegex, name: str) -> RecordStep:
     """`parse ... as name multi`: one record per match of the regex's single group."""
 
     def extract(records: Iterable[Record]) -> Iterator[Record]:
@@ -96,7 +97,7 @@ def _parse_every_match(source: Getter, pattern: re.Pattern[str], name: str) -> R
     return extract
 
 
-def glob_regex(glob: str) -> re.Pattern[str]:
+def glob_regex(glob: str) -> BoundedRegex:
     """A parse glob as a regex: literal text, each `*` a lazy capture, a trailing `*` greedy to the end.
 
     The search is unanchored on the left; on the right a trailing literal must be found (spec §4.7, §12.10).
@@ -105,7 +106,7 @@ def glob_regex(glob: str) -> re.Pattern[str]:
     body = "(.*?)".join(pieces)
     if glob.endswith("*"):
         body = body.removesuffix("(.*?)") + "(.*)"
-    return re.compile(body, re.DOTALL)
+    return BoundedRegex(body, re.DOTALL)
 
 
 def unnest_step(command: ast.Unnest, compiler: ExpressionCompiler) -> RecordStep:
@@ -150,11 +151,14 @@ class Descending:
 
 
 MISSING_LAST = (1,)
+TIMESTAMP_KEY_CACHE = 200_000
+"""Natural keys of timestamps remembered per sort (formatting a time is its costly part; times repeat)."""
 
 
 def sort_key_function(keys: tuple[ast.SortKey, ...], scope: Scope) -> Callable[[Record], OrderKey]:
     """Key for `sort`: natural order per key, descending where asked (the default), missing values last."""
     readers = [(scope.getter(key.field.name), key.descending) for key in keys]
+    timestamp_keys: dict[int, tuple[Any, ...]] = {}
 
     def key_of(record: Record) -> OrderKey:
         parts: list[Any] = []
@@ -162,6 +166,13 @@ def sort_key_function(keys: tuple[ast.SortKey, ...], scope: Scope) -> Callable[[
             value = read(record)
             if value is None or isinstance(value, dict | list):
                 parts.append(MISSING_LAST)
+            elif type(value) is Timestamp:
+                natural = timestamp_keys.get(value)
+                if natural is None:
+                    if len(timestamp_keys) >= TIMESTAMP_KEY_CACHE:
+                        timestamp_keys.clear()
+                    natural = timestamp_keys[value] = natural_sort_key(value)
+                parts.append((0, Descending(natural) if descending else natural))
             else:
                 natural = natural_sort_key(value)
                 parts.append((0, Descending(natural) if descending else natural))
@@ -192,9 +203,16 @@ class RowBuffer:
     ordered: bool = True
     entries: list[tuple[OrderKey, int, Record]] = field(default_factory=list)
     arrivals: int = 0
+    cutoff: OrderKey | None = None
+    """Once the buffer has held `bound` rows: the key of the last kept one. A row whose key is not
+    smaller would sort after it (it arrived later), so it is turned away without being stored."""
 
     def add(self, key: OrderKey, record: Record) -> bool:
         """Keep a row; False when an unordered buffer is full and scanning may stop."""
+        cutoff = self.cutoff
+        if cutoff is not None and not key < cutoff:
+            self.arrivals += 1
+            return True
         self.entries.append((key, self.arrivals, record))
         self.arrivals += 1
         if self.bound is not None and len(self.entries) > 2 * self.bound:
@@ -216,6 +234,8 @@ class RowBuffer:
             self.entries.sort(key=_entry_order)
         if self.bound is not None:
             del self.entries[self.bound :]
+            if self.ordered and self.bound and len(self.entries) == self.bound:
+                self.cutoff = self.entries[-1][0]
 
 
 def _entry_order(entry: tuple[OrderKey, int, Record]) -> tuple[OrderKey, int]:
