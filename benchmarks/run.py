@@ -401,17 +401,21 @@ def measure_duckdb(rows: list[Row], trail: Path, ndjson: Path, repeat: int, gz_c
         f"columns={{{_struct_as_columns(DUCKDB_COLUMNS)}}})"
     )
     connection = duckdb.connect()
+
+    def query_runner(sql: str) -> Callable[[], Any]:
+        return lambda: connection.execute(sql).fetchall()
+
     connection.execute(gz_view)
     for row in rows[:gz_cases]:
-        row.duckdb_gz_s = timed(1, lambda sql=row.case.sql: connection.execute(sql).fetchall())
+        row.duckdb_gz_s = timed(1, query_runner(row.case.sql))
         print(f"  DuckDB gz       {row.case.name}: {row.duckdb_gz_s:.2f} s", file=sys.stderr)
     connection.execute(ndjson_view)
     for row in rows:
-        row.duckdb_ndjson_s = timed(repeat, lambda sql=row.case.sql: connection.execute(sql).fetchall())
+        row.duckdb_ndjson_s = timed(repeat, query_runner(row.case.sql))
     connection.execute("CREATE TABLE loaded AS SELECT * FROM ev")
     connection.execute("CREATE OR REPLACE VIEW ev AS SELECT * FROM loaded")
     for row in rows:
-        row.duckdb_warm_s = timed(repeat, lambda sql=row.case.sql: connection.execute(sql).fetchall())
+        row.duckdb_warm_s = timed(repeat, query_runner(row.case.sql))
     connection.close()
 
 
