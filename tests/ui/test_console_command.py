@@ -30,7 +30,7 @@ def test_speed_and_follow_set_the_replay(trail) -> None:
     assert isinstance(app, TrailApp)
     assert app.backend.replay is not None
     assert app.backend.replay.status().speed == 4.0
-    assert app.backend.replay._settings.follow is True
+    assert app.backend.replay.status().following is True
 
 
 def test_without_speed_the_replay_runs_as_fast_as_possible(trail) -> None:

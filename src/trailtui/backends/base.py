@@ -32,6 +32,22 @@ class MalformedQuery(BackendError):
         self.end_offset = end_offset
 
 
+class InvalidDefinition(BackendError):
+    """A rule, filter or alarm the service refuses; `location` is the JSON path of what it refuses."""
+
+    def __init__(self, message: str, location: str | None = None) -> None:
+        super().__init__(message)
+        self.location = location
+
+
+class InvalidPattern(BackendError):
+    """A malformed filter pattern; `column` (1-based) is where it breaks, when known."""
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        super().__init__(message)
+        self.column = column
+
+
 class NotFound(BackendError):
     """The query, pointer or resource named does not exist (ResourceNotFoundException)."""
 
@@ -75,12 +91,15 @@ class ReplayStatus:
     events_delivered: int
     events_per_s: float
     finished: bool
+    following: bool = False
+    skipped_records: int = 0
 
 
 class ReplayControl(Protocol):
     """Controls of a local replay (a live account has none: it runs in real time)."""
 
     def status(self) -> ReplayStatus: ...
+    def start(self) -> None: ...
     def pause(self) -> None: ...
     def resume(self) -> None: ...
     def set_speed(self, speed: float | None) -> None: ...

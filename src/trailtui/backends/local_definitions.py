@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from trailtui.backends.base import BackendError
+from trailtui.backends.base import BackendError, InvalidDefinition
 from trailtui.contributors import Rule, RuleError, parse_rule
 from trailtui.contributors.rules import validate_rule_name
 from trailtui.insights import executor
@@ -92,7 +92,7 @@ def checked_rule(name: str, definition: str | Mapping[str, Any]) -> InsightRule:
     try:
         return InsightRule(validate_rule_name(name), text, parse_rule(text))
     except RuleError as error:
-        raise BackendError(f"invalid rule {name!r}: {error}") from error
+        raise InvalidDefinition(f"invalid rule {name!r}: {error}", error.location) from error
 
 
 def checked_metric_filter(request: Mapping[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,13 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from trailtui.backends.base import BackendError, ReplayControl, RuleReportRequest, TailRequest
+from trailtui.backends.base import (
+    BackendError,
+    InvalidPattern,
+    ReplayControl,
+    RuleReportRequest,
+    TailRequest,
+)
 from trailtui.backends.local_definitions import (
     SavedQuery,
     checked_alarm,
@@ -193,7 +199,7 @@ def _tail_pattern(text: str | None) -> FilterPattern | None:
     try:
         return FilterPattern.parse(text)
     except PatternError as error:
-        raise BackendError(f"invalid filter pattern: {error}") from error
+        raise InvalidPattern(f"invalid filter pattern: {error}", error.position + 1) from error
 
 
 def _session_start(request: TailRequest) -> dict[str, Any]:

@@ -81,9 +81,9 @@ class LocalReplay:
     def status(self) -> ReplayStatus:
         engine = self.engine_status()
         done = self._done.is_set()
+        settings = self._settings
         if engine is None:
-            settings = self._settings
-            return ReplayStatus(None, settings.speed, settings.paused, 0, 0.0, done)
+            return ReplayStatus(None, settings.speed, settings.paused, 0, 0.0, done, settings.follow)
         return ReplayStatus(
             engine.clock_ms,
             engine.speed,
@@ -91,6 +91,8 @@ class LocalReplay:
             engine.events_delivered,
             engine.events_per_second,
             engine.finished or done,
+            settings.follow,
+            engine.skipped_records,
         )
 
     def pause(self) -> None:
@@ -104,7 +106,15 @@ class LocalReplay:
         self._control(lambda engine: engine.set_speed(checked), speed=checked)
 
     def seek(self, clock_ms: int) -> None:
+        """Seek; after a replay that has ended, the engine runs again from there."""
         self._control(lambda engine: engine.seek(clock_ms), start_ms=clock_ms)
+        with self._lock:
+            engine, ended = self._engine, self._done.is_set()
+            if engine is None or not ended:
+                return
+            self._done.clear()
+            self._thread = threading.Thread(target=self._run_engine, args=(engine,), daemon=True)
+            self._thread.start()
 
     def _control(self, apply: Callable[[Replay], None], **settings: object) -> None:
         """Apply a control to the running engine, or keep it as a starting setting before it runs."""
@@ -127,6 +137,14 @@ class LocalReplay:
             )
             engine.subscribe(self._deliver, on_clock=self._clock, on_rewind=self._pipeline.on_rewind)
             self._attach(engine)
+        except Exception as error:  # a crash must end the replay with a reason, never hang its readers
+            self.failure = f"{type(error).__name__}: {error}"
+            self._done.set()
+            return
+        self._run_engine(engine)
+
+    def _run_engine(self, engine: Replay) -> None:
+        try:
             engine.run()
         except Exception as error:  # a crash must end the replay with a reason, never hang its readers
             self.failure = f"{type(error).__name__}: {error}"

@@ -9,15 +9,8 @@ from __future__ import annotations
 import contextlib
 import re
 
-LOCATION = re.compile(r"(?:^|: )(?P<path>[A-Za-z][\w]*(?:\.\w+|\[\d+\])*): ")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _SCALAR = re.compile(r"[^,\]}\s]+")
-
-
-def location_in_message(message: str) -> str | None:
-    """The JSON location an error message names (`invalid rule 'x': Contribution.Keys[0]: ...`)."""
-    match = LOCATION.search(message)
-    return None if match is None else match["path"]
 
 
 def nearest_offset(path: str, offsets: dict[str, int]) -> int | None:

@@ -133,6 +133,8 @@ class MainScreen(Screen[None]):
         replay_line.live = self.backend.replay is None
         replay_line.zone = self.zone
         self.query_one(QueryEditor).focus()
+        if self.backend.replay is not None:
+            self.backend.replay.start()
         self.set_interval(MONITOR_POLL_S, self.poll_monitor)
         self.poll_monitor()
 
@@ -333,7 +335,7 @@ class MainScreen(Screen[None]):
         except BackendError as error:
             self.post_message(MonitorFailed(str(error)))
             return
-        skipped = self.backend.input_report().records_skipped
+        skipped = max(self.backend.input_report().records_skipped, status.skipped_records if status else 0)
         self.post_message(MonitorPolled(status, list(answer.get("MetricAlarms", [])), skipped))
 
     @on(MonitorPolled)

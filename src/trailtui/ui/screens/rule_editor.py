@@ -15,8 +15,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TextArea
 
-from trailtui.backends.base import Backend, BackendError
-from trailtui.ui.json_locate import location_in_message, nearest_offset, value_offsets
+from trailtui.backends.base import Backend, BackendError, InvalidDefinition
+from trailtui.ui.json_locate import nearest_offset, value_offsets
 from trailtui.ui.messages import RuleRejected, RuleSaved
 from trailtui.ui.query_syntax import location_of
 from trailtui.ui.safe import event_text
@@ -61,9 +61,8 @@ class RuleEditorScreen(ModalScreen[str | None]):
         try:
             await self.backend.put_insight_rule(name, definition)
         except BackendError as error:
-            self.post_message(
-                RuleRejected(str(error), _syntax_location(definition) or location_in_message(str(error)))
-            )
+            location = error.location if isinstance(error, InvalidDefinition) else None
+            self.post_message(RuleRejected(str(error), _syntax_location(definition) or location))
             return
         self.post_message(RuleSaved(name))
 
