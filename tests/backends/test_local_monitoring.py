@@ -9,7 +9,14 @@ import orjson
 import pytest
 
 from small_trails import START, event, write_trail
-from trailtui.backends.base import BackendError, NotFound, RuleReportRequest, TailRequest
+from trailtui.backends.base import (
+    BackendError,
+    InvalidDefinition,
+    InvalidPattern,
+    NotFound,
+    RuleReportRequest,
+    TailRequest,
+)
 from trailtui.backends.local import LocalBackend
 from trailtui.backends.local_replay import ReplaySettings
 from trailtui.packs import PackContents
@@ -41,7 +48,7 @@ async def test_packs_are_loaded_and_described_in_aws_shapes(tmp_path: Path) -> N
 
 async def test_a_refused_rule_raises_with_its_location(tmp_path: Path) -> None:
     local = backend(tmp_path, packs=PackContents())
-    with pytest.raises(BackendError, match=r"Contribution\.Filters\[0\]"):
+    with pytest.raises(InvalidDefinition, match=r"Contribution\.Filters\[0\]") as refused:
         await local.put_insight_rule(
             "bad",
             orjson.dumps(
@@ -54,8 +61,27 @@ async def test_a_refused_rule_raises_with_its_location(tmp_path: Path) -> None:
                 }
             ).decode(),
         )
+    assert refused.value.location == "Contribution.Filters[0].Like"
     with pytest.raises(NotFound):
         await local.get_insight_rule_report(RuleReportRequest("bad", 0, 1))
+    await local.close()
+
+
+async def test_a_malformed_tail_pattern_names_its_column(tmp_path: Path) -> None:
+    local = backend(tmp_path, packs=PackContents())
+    with pytest.raises(InvalidPattern) as refused:
+        await anext(aiter(local.tail(TailRequest('{ $.eventName = "x" '))))
+    assert refused.value.column is not None and refused.value.column > 1
+    await local.close()
+
+
+async def test_seeking_after_the_end_replays_again_from_there(tmp_path: Path) -> None:
+    local = backend(tmp_path, packs=PackContents())
+    await local.replay_to_end()
+    local.replay.seek(START_MS + 15 * 60_000)
+    await local.replay_to_end()
+    status = local.replay.status()
+    assert (status.finished, status.events_delivered, status.clock_ms) == (True, 5, START_MS + 19 * 60_000)
     await local.close()
 
 
