@@ -1,4 +1,4 @@
-"""`compile_rule_batch` gives what `compile_rule` gives event by event: on the corpus, on generated events."""
+"""Batches give what one event at a time gives (rules and rankings): on the corpus, on generated events."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from trailtui.contributors import Rule
 from trailtui.contributors.evaluate import compile_rule, compile_rule_batch
+from trailtui.contributors.ranking import PeriodStats, Ranking
 from trailtui.events.model import Event
 
 from .helpers import json_rule, load_rule
@@ -107,3 +108,93 @@ def test_a_single_field_rule_is_memoized_per_value_and_still_exact() -> None:
     expected = one_by_one(rule, events)
     assert batch(events) == expected == batch(events)
     assert [keys for _, (keys, _) in expected] == [("GetUser",), ("GetUser",), ("7",), ("true",)]
+
+
+# ---------------------------------------------------------------- rankings: a batch at once vs one by one
+
+
+def ranking_state(ranking: Ranking) -> list[Any]:
+    state = []
+    for start_ms, stats in ranking._buckets.items():
+        sketch = stats.contributors
+        state.append(
+            (
+                start_ms,
+                stats.sample_count,
+                repr(stats.total),
+                stats.minimum,
+                stats.maximum,
+                list(sketch.values.items()),
+                sketch.error_bound,
+                sketch.unique_count(),
+            )
+        )
+    return state
+
+
+def observed_one_by_one(ranking: Ranking, events: list[Event]) -> None:
+    """The straightforward path: each contributing event observed in its bucket, in batch order."""
+    contribution = compile_rule(ranking.rule)
+    for event in events:
+        result = contribution(event)
+        if result is not None:
+            start_ms = event.timestamp_ms - event.timestamp_ms % ranking._bucket_ms
+            stats = ranking._buckets.get(start_ms)
+            if stats is None:
+                stats = ranking._buckets[start_ms] = PeriodStats(ranking.capacity)
+            stats.observe(*result)
+
+
+TIMED_RECORDS = st.tuples(records(), st.integers(0, 2 * 60_000))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rule=rules(),
+    later_rule=st.one_of(st.none(), rules()),
+    batches=st.lists(st.lists(TIMED_RECORDS, max_size=60), min_size=1, max_size=4),
+    capacity=st.sampled_from([2, 3, 5, 10_000]),
+    sort_batches=st.booleans(),
+)
+def test_rankings_add_batches_as_one_by_one(
+    rule: Rule,
+    later_rule: Rule | None,
+    batches: list[list[tuple[dict[str, Any], int]]],
+    capacity: int,
+    sort_batches: bool,
+) -> None:
+    batched, reference = Ranking(rule, capacity=capacity), Ranking(rule, capacity=capacity)
+    for number, timed in enumerate(batches):
+        if number == 1 and later_rule is not None:
+            batched.replace_rule(later_rule)
+            reference.replace_rule(later_rule)
+        if sort_batches:
+            timed = sorted(timed, key=lambda pair: pair[1])
+        events = [Event(record, time_ms, "test", 0, "1", "r") for record, time_ms in timed]
+        contributed = batched.add_batch(events)
+        observed_one_by_one(reference, events)
+        assert contributed == len(one_by_one(batched.rule, events))
+        assert ranking_state(batched) == ranking_state(reference)
+
+
+def test_seed_rankings_agree_on_the_corpus(corpus_events: list[Event]) -> None:
+    events = sorted(corpus_events, key=lambda event: event.timestamp_ms)
+    for name in SEED_RULES:
+        batched, reference = Ranking(load_rule(name)), Ranking(load_rule(name))
+        for first in range(0, len(events), 500):
+            batched.add_batch(events[first : first + 500])
+            observed_one_by_one(reference, events[first : first + 500])
+        assert ranking_state(batched) == ranking_state(reference)
+
+
+def test_a_count_ranking_overflowing_its_sketch_in_one_batch_shrinks_as_one_by_one() -> None:
+    rule = json_rule(["$.eventName"])
+    names = ["A", "B", "A", "C", "D", "A", "E", "B", "F", "A"]
+    events = [
+        Event({"eventName": name}, 1000 * number, "test", 0, "1", "r") for number, name in enumerate(names)
+    ]
+    batched, reference = Ranking(rule, capacity=3), Ranking(rule, capacity=3)
+    batched.add_batch(events)
+    observed_one_by_one(reference, events)
+    assert ranking_state(batched) == ranking_state(reference)
+    assert reference._buckets[0].contributors.error_bound > 0

@@ -299,8 +299,8 @@ class Pipeline:
         return [change for watch in self._alarms.values() for change in watch.advance(self._series, now_ms)]
 
     def _note_span(self, batch: list[Event]) -> None:
-        earliest = min(event.timestamp_ms for event in batch)
-        latest = max(event.timestamp_ms for event in batch)
+        times = [event.timestamp_ms for event in batch]
+        earliest, latest = min(times), max(times)
         if self._span_ms is not None:
             earliest, latest = min(earliest, self._span_ms[0]), max(latest, self._span_ms[1])
         self._span_ms = (earliest, latest)

@@ -26,10 +26,11 @@ import hashlib
 import heapq
 import math
 import threading
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from trailtui.contributors.evaluate import Keys, compile_rule_batch
+from trailtui.contributors.evaluate import Contribution, Keys, compile_rule_batch
 from trailtui.contributors.rules import Rule
 from trailtui.events.model import Event
 
@@ -152,6 +153,27 @@ class PeriodStats:
             self.maximum = value
         self.contributors.add(key, value)
 
+    def observe_ones(self, keys: list[Keys]) -> None:
+        """`observe(key, 1.0)` for each key in order (a `Count` rule's contributions to this period).
+
+        Equal to observing one by one when the running total is a whole number, as it always is for a
+        ranking that only ever had `Count` rules: `total` then grows by exactly `len(keys)`.
+        """
+        sketch = self.contributors
+        if not keys:
+            return
+        if sketch._distinct is not None or len(sketch.values) + len(keys) > sketch.capacity:
+            for key in keys:  # the sketch may shrink part-way, or has a distinct counter to feed
+                self.observe(key, 1.0)
+            return
+        values = sketch.values
+        for key in keys:
+            values[key] = values.get(key, 0.0) + 1.0
+        self.sample_count += len(keys)
+        self.total += len(keys)
+        self.minimum = min(self.minimum, 1.0)
+        self.maximum = max(self.maximum, 1.0)
+
     def merge(self, other: PeriodStats) -> None:
         self.sample_count += other.sample_count
         self.total += other.total
@@ -185,6 +207,7 @@ class Ranking:
         self._lock = threading.Lock()
         self._rule = rule
         self._contributions = compile_rule_batch(rule)
+        self._counts_only = rule.aggregate_on == "Count"
 
     @property
     def rule(self) -> Rule:
@@ -195,6 +218,7 @@ class Ranking:
         with self._lock:
             self._rule = rule
             self._contributions = compile_rule_batch(rule)
+            self._counts_only = self._counts_only and rule.aggregate_on == "Count"
 
     def add(self, event: Event) -> bool:
         """Count one event; True if it contributed."""
@@ -207,6 +231,9 @@ class Ranking:
         batch = events if isinstance(events, Sequence) else list(events)
         with self._lock:
             contributions = self._contributions(batch)
+            if self._counts_only:
+                self._add_counts(contributions)
+                return len(contributions)
             for event, (key, value) in contributions:
                 start_ms = event.timestamp_ms - event.timestamp_ms % bucket_ms
                 stats = buckets.get(start_ms)
@@ -214,6 +241,38 @@ class Ranking:
                     stats = buckets[start_ms] = PeriodStats(self.capacity)
                 stats.observe(key, value)
         return len(contributions)
+
+    def _add_counts(self, contributions: list[tuple[Event, Contribution]]) -> None:
+        """Count rules only (every value 1.0, every total a whole number): each bucket's keys at once.
+
+        Buckets are independent, so observing each bucket's keys in batch order, buckets created in order
+        of first appearance, is observing the batch one by one. Events in time order (as a replay
+        delivers them) are cut into buckets by bisection.
+        """
+        bucket_ms = self._bucket_ms
+        times = [event.timestamp_ms for event, _ in contributions]
+        keys = [result[0] for _, result in contributions]
+        runs: dict[int, list[Keys]] = {}
+        if times == sorted(times):
+            first = 0
+            while first < len(times):
+                start_ms = times[first] - times[first] % bucket_ms
+                end = bisect_left(times, start_ms + bucket_ms, first)
+                runs[start_ms] = keys[first:end]
+                first = end
+        else:
+            for time_ms, key in zip(times, keys, strict=True):
+                start_ms = time_ms - time_ms % bucket_ms
+                run = runs.get(start_ms)
+                if run is None:
+                    run = runs[start_ms] = []
+                run.append(key)
+        buckets = self._buckets
+        for start_ms, run in runs.items():
+            stats = buckets.get(start_ms)
+            if stats is None:
+                stats = buckets[start_ms] = PeriodStats(self.capacity)
+            stats.observe_ones(run)
 
     def periods(self, start_ms: int, end_ms: int, period_seconds: int) -> list[Period]:
         """Merged copies of the epoch-aligned periods overlapping buckets in [start_ms, end_ms), by start.

@@ -16,6 +16,7 @@ produced no datapoint.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -62,7 +63,7 @@ class FilterIndex:
                 metric_filter.apply(events)
             return
         candidates = self._candidates(events)
-        minute_counts: Counter[int] | None = None
+        minute_counts: dict[int, int] | None = None
         for position, metric_filter in enumerate(self.filters):
             if self._texts[position] is None:
                 metric_filter.apply(events)
@@ -116,6 +117,21 @@ def _most_constrained(requirements: Sequence[dict[Selector, frozenset[str]]]) ->
     return max(counts, key=lambda selector: (counts[selector], len(selector.steps) == 1))
 
 
-def _minute_counts(events: Sequence[Event]) -> Counter[int]:
-    """How many events fall in each minute (by the minute's start, epoch ms)."""
-    return Counter(event.timestamp_ms - event.timestamp_ms % MINUTE_MS for event in events)
+def _minute_counts(events: Sequence[Event]) -> dict[int, int]:
+    """How many events fall in each minute (by the minute's start, epoch ms), in order of first event.
+
+    A replay delivers events in time order: then the minutes' edges are found by bisection.
+    """
+    times = [event.timestamp_ms for event in events]
+    if not times:
+        return {}
+    if times != sorted(times):
+        return Counter(time_ms - time_ms % MINUTE_MS for time_ms in times)
+    counts: dict[int, int] = {}
+    first = 0
+    while first < len(times):
+        minute = times[first] - times[first] % MINUTE_MS
+        end = bisect_left(times, minute + MINUTE_MS, first)
+        counts[minute] = end - first
+        first = end
+    return counts
