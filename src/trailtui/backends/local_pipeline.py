@@ -6,7 +6,9 @@ subscribers are called after the lock is released, so a slow one delays the repl
 
 Decisions:
 - Every rule and metric filter sees every replayed event: local files are one log group, whatever the
-  definitions' `LogGroupNames` / `logGroupName` say, so a pack works on any trail unchanged.
+  definitions' `LogGroupNames` / `logGroupName` say, so a pack works on any trail unchanged. (For speed
+  a `FilterIndex` spares each filter the events its pattern's required equalities rule out; what every
+  filter publishes is the same.)
 - Rules and filters added while a replay runs count the events that come after (CloudWatch does not
   backfill either); a rule replaced by one of the same name keeps its counts.
 - An alarm exists from the first event replayed (its first evaluation is at the next period boundary).
