@@ -34,6 +34,8 @@ from typing import Any
 
 import orjson
 
+from trailtui.bounded_regex import BoundedRegex
+
 DURATION_UNITS = ("ms", "s", "m", "h", "d", "w", "mo", "q", "y")
 
 CALENDAR_UNITS = ("w", "mo", "q", "y")
@@ -331,14 +333,14 @@ UNSUPPORTED_GROUP_OPENERS = {
 
 
 @lru_cache(maxsize=512)
-def compile_regex(pattern: str) -> re.Pattern[str]:
-    """Compile a Logs Insights regex with Python `re`, keeping to the RE2/Hyperscan-portable subset.
+def compile_regex(pattern: str) -> BoundedRegex:
+    """Compile a Logs Insights regex, keeping to the RE2/Hyperscan-portable subset, matching in bounded time.
 
     `(?<name>...)` becomes `(?P<name>...)`. Backreferences and lookarounds raise ValueError, as does any
-    pattern Python cannot compile.
+    pattern Python or RE2 cannot compile. `\\d \\w \\s` are ASCII classes (see `trailtui.bounded_regex`).
     """
     try:
-        return re.compile(_translate_regex(pattern))
+        return BoundedRegex(_translate_regex(pattern))
     except re.error as error:
         raise ValueError(f"invalid regular expression /{pattern}/: {error}") from None
 
