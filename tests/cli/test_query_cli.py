@@ -129,6 +129,7 @@ def test_problem_files_get_one_line_each_and_good_records_are_kept(
     assert err.splitlines() == [
         f"{trail / 'broken.ndjson'}: 1 record skipped: invalid JSON at line 2",
         f"{trail / 'empty.json'}: skipped: empty file",
+        "trailtui: skipped 1 of 3 files and 1 records",
     ]
 
 
@@ -164,6 +165,7 @@ def test_nothing_readable_exits_1(tmp_path: Path) -> None:
     assert completed.returncode == 1
     assert completed.stderr.decode().splitlines() == [
         f"{tmp_path / 'missing.json'}: skipped: cannot read: No such file or directory",
+        "trailtui: skipped 1 of 1 files and 0 records",
         "trailtui: no input could be read",
     ]
 

@@ -56,8 +56,12 @@ def time_range(options: argparse.Namespace) -> tuple[int | None, int | None]:
 
 
 def print_input_report(report: InputReport) -> None:
+    """One line per problem file, then the counts of what was skipped (when anything was)."""
     for line in report.problem_lines:
         print(visible(line), file=sys.stderr)
+    if report.files_skipped or report.records_skipped:
+        files = report.files_read + report.files_skipped
+        fail(f"skipped {report.files_skipped:,} of {files:,} files and {report.records_skipped:,} records")
 
 
 def fail(message: str) -> None:

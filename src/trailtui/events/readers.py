@@ -23,8 +23,11 @@ queryable; a time range that starts after 1970 leaves the last kind out.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -123,10 +126,20 @@ def read_path(path: str, stdin: Any = None, admit: Admit | None = None) -> FileR
 
 
 def _read_raw(path: str, stdin: Any) -> bytes:
+    """A regular file's bytes, or a pipe's (`<(zcat trail.gz)`); a device (`/dev/zero`) is refused.
+
+    The file is opened without blocking, so a named pipe nobody writes to reads as empty instead of
+    waiting forever; once open, reading blocks as usual, so a pipe with a writer is read to its end.
+    """
     if path == STDIN:
         stream = stdin if stdin is not None else sys.stdin.buffer
         return bytes(stream.read())
-    with open(path, "rb") as handle:
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(descriptor, "rb") as handle:
+        mode = os.fstat(descriptor).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            raise OSError(errno.EINVAL, "not a regular file")
+        os.set_blocking(descriptor, True)
         return handle.read()
 
 
