@@ -64,3 +64,23 @@ def test_sums_add_cells_then_defaults_in_the_merge_order() -> None:
     assert (
         series.datapoints(KEY, "Sum", 300) == merged_reference(series, "Sum", 300, None, None) == [(0, 0.6)]
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    defaults=st.lists(st.integers(0, 10 * MINUTE_MS), max_size=10),
+    timestamps=st.lists(st.integers(0, 10 * MINUTE_MS), max_size=40),
+    value=VALUES,
+)
+def test_add_many_is_add_for_each_timestamp(defaults: list[int], timestamps: list[int], value: float) -> None:
+    one_by_one, at_once = MetricSeries(), MetricSeries()
+    for series in (one_by_one, at_once):
+        for timestamp_ms in defaults:
+            series.add_default(KEY, timestamp_ms, 2.5)
+    for timestamp_ms in timestamps:
+        one_by_one.add(KEY, timestamp_ms, value)
+    at_once.add_many(KEY, timestamps, value)
+    assert one_by_one.keys() == at_once.keys()
+    for statistic in (*STATISTICS, "p50"):
+        assert one_by_one.datapoints(KEY, statistic, 60) == at_once.datapoints(KEY, statistic, 60)
+        assert one_by_one.datapoints(KEY, statistic, 300) == at_once.datapoints(KEY, statistic, 300)

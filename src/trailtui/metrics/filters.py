@@ -134,6 +134,9 @@ class MetricFilter:
         self.field_selection_criteria: str | None = request.get("fieldSelectionCriteria")
         self.disabled_reason: str | None = None
         self._value = _reader(transformation.metric_value, pattern, "metricValue")
+        self._constant: float | None = None
+        if _NUMBER_LITERAL.fullmatch(transformation.metric_value):
+            self._constant = float(transformation.metric_value)
         self._dimensions = [
             (name, _reader(source, pattern, f"dimensions.{name}"))
             for name, source in transformation.dimensions
@@ -194,6 +197,18 @@ class MetricFilter:
             self._add_datapoints_or_defaults(events, self.transformation.default_value)
 
     def _add_datapoints(self, events: Iterable[Event]) -> None:
+        """Each event's datapoint; `events` are matching events (from `self.pattern.matching`)."""
+        constant = self._constant
+        if (
+            constant is not None
+            and not self._dimensions
+            and not self.emit_system_field_dimensions
+            and self.pattern.kind is not PatternKind.SPACE_DELIMITED
+        ):
+            # A matching event's datapoint is then (the plain key, the constant): no need to match again.
+            if self.disabled_reason is None and math.isfinite(constant):
+                self.series.add_many(self._plain_key, [event.timestamp_ms for event in events], constant)
+            return
         add = self.series.add
         for event in events:
             point = self.datapoint(event)

@@ -180,6 +180,28 @@ class MetricSeries:
                 defaults.pop(minute, None)
         cell.add(value)
 
+    def add_many(self, key: MetricKey, timestamps_ms: Sequence[int], value: float) -> None:
+        """`add(key, timestamp_ms, value)` for each timestamp, in order (the key looked up once)."""
+        if not math.isfinite(value):
+            raise ValueError(f"a metric value must be finite, got {value!r}")
+        if not timestamps_ms:
+            return
+        cells = self._cells.get(key)
+        if cells is None:
+            cells = self._cells[key] = {}
+        defaults = self._defaults.get(key)
+        last_minute, cell = None, None
+        for timestamp_ms in timestamps_ms:
+            minute = timestamp_ms - timestamp_ms % MINUTE_MS
+            if minute != last_minute or cell is None:
+                last_minute = minute
+                cell = cells.get(minute)
+                if cell is None:
+                    cell = cells[minute] = Distribution()
+                    if defaults:
+                        defaults.pop(minute, None)
+            cell.add(value)
+
     def add_default(self, key: MetricKey, timestamp_ms: int, default_value: float) -> None:
         """An event was ingested at `timestamp_ms` without producing a datapoint for `key`."""
         minute = timestamp_ms - timestamp_ms % MINUTE_MS
