@@ -87,7 +87,7 @@ def test_opening_a_hostile_event_is_safe_and_c_copies_its_original_json(
     console.assert_untouched(f"opening {name}")
 
     console("send-keys", "-t", "main", "c")
-    console.wait_for(lambda: console.paste_buffer() is not None, "the copy to reach tmux", timeout_s=15)
+    console.wait_for(lambda: console.paste_buffer() is not None, "the copy to reach tmux", timeout_s=8)
     assert console.paste_buffer() == orjson.dumps(adversarial.event_named(name)).decode()
     console("delete-buffer")
     console("send-keys", "-t", "main", "Escape")

@@ -1,7 +1,8 @@
-"""The user's state files under hostile bytes and failed writes: history, saved queries, user packs and
-the config. Whatever a file holds, reading it never raises: a store that cannot use it reports it and sets
-it aside (the config, which only the user writes, is reported and the defaults used); a write that fails
-halfway leaves the old file whole and no temporary file behind."""
+"""The user's state files under hostile bytes and failed writes: the history, the user packs (where saved
+queries, rules, filters and alarms are written) and the config. Whatever a file holds, reading it never
+raises: a store that cannot use it reports it and sets it aside (the config, which only the user writes,
+is reported and the defaults used); a write that fails halfway leaves the old file whole and no temporary
+file behind."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from trailtui.packs import load_packs, write_user_definition
 from trailtui.ui.config import load_config
-from trailtui.ui.query_store import QueryHistory, SavedQueries
+from trailtui.ui.query_store import QueryHistory
 
 HOSTILE_BYTES = st.one_of(
     st.binary(max_size=200),
@@ -40,15 +41,13 @@ FILE_SETTINGS = settings(
 
 
 @FILE_SETTINGS
-@given(data=HOSTILE_BYTES, store=st.sampled_from([QueryHistory, SavedQueries]))
-def test_a_query_file_of_any_bytes_loads_or_is_set_aside_and_reported(
-    tmp_path: Path, data: bytes, store: type[QueryHistory] | type[SavedQueries]
-) -> None:
+@given(data=HOSTILE_BYTES)
+def test_the_history_of_any_bytes_loads_or_is_set_aside_and_reported(tmp_path: Path, data: bytes) -> None:
     folder = tmp_path / os.urandom(6).hex()
     folder.mkdir()
     path = folder / "queries.json"
     path.write_bytes(data)
-    loaded = store.load(path)
+    loaded = QueryHistory.load(path)
     if loaded.problem is None:
         assert path.read_bytes() == data
     else:
@@ -86,14 +85,13 @@ def _failing_replace(source: str | os.PathLike[str], target: str | os.PathLike[s
     raise OSError(28, "No space left on device")
 
 
-@pytest.mark.parametrize("store", [QueryHistory, SavedQueries])
-def test_a_query_file_write_that_fails_leaves_the_old_file_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: type[QueryHistory] | type[SavedQueries]
+def test_a_history_write_that_fails_leaves_the_old_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "queries.json"
     original = b'[{"query": "fields @message", "name": "kept", "ran_at": 1.0}]'
     path.write_bytes(original)
-    loaded = store.load(path)
+    loaded = QueryHistory.load(path)
     monkeypatch.setattr(os, "replace", _failing_replace)
     with pytest.raises(OSError):
         loaded.save()
