@@ -1,14 +1,20 @@
-"""The query editor: highlighting from the language's tables, error marking, completion, pickers."""
+"""The query editor: highlighting from the language's tables, error marking, completion, pickers, the
+query it starts with, and runs that wait for the keys typed before them."""
 
 from __future__ import annotations
 
+from textual.widgets.text_area import Selection
+
+from trailtui.packs import load_builtin_packs
+from trailtui.ui.query_store import sample_queries
 from trailtui.ui.query_syntax import completions, highlight_lines
-from trailtui.ui.samples import SAMPLE_QUERIES
+from trailtui.ui.screens.query_picker import QueryPicker
 from trailtui.ui.widgets.completion_list import CompletionList
-from trailtui.ui.widgets.query_editor import QueryEditor
+from trailtui.ui.widgets.query_editor import DEFAULT_QUERY, QueryEditor
+from trailtui.ui.widgets.results_table import ResultsTable
 from trailtui.ui.widgets.status_line import StatusLine
 
-from .helpers import run_query, settle, type_query
+from .helpers import main_screen, run_query, settle, type_query
 
 
 def classes(text: str) -> list[tuple[str, str]]:
@@ -58,9 +64,17 @@ async def test_a_malformed_query_is_marked_at_its_line_and_column(make_app) -> N
         error = app.screen.query_one("#query-error")
         assert error.display and "line 2:3" in str(error.render())
         assert app.focused is editor
-        assert (editor.selection.start, editor.selection.end) == ((1, 2), (1, 7))
+        assert editor.selection == Selection.cursor((1, 2))
         assert editor.get_line(1).get_style_at_offset(app.console, 3).underline
         assert app.screen.query_one(StatusLine).query_state.status == "Malformed"
+
+
+async def test_typing_after_an_error_inserts_and_keeps_the_marked_text(make_app) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await run_query(pilot, "fields eventName\n| filtr x")
+        await pilot.press("e")
+        assert app.screen.query_one(QueryEditor).text == "fields eventName\n| efiltr x"
 
 
 async def test_the_error_mark_goes_with_the_next_edit(make_app) -> None:
@@ -102,21 +116,77 @@ async def test_field_names_from_results_complete(make_app) -> None:
         assert app.screen.query_one(QueryEditor).text == "fields sourceIPAddress"
 
 
-async def test_f2_offers_the_four_sample_queries(make_app) -> None:
+async def test_f2_offers_the_built_in_packs_saved_queries(make_app) -> None:
+    pack = sorted(load_builtin_packs().of_kind("query"), key=lambda definition: definition.name.lower())
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("f2")
         await pilot.pause()
+        assert isinstance(app.screen, QueryPicker)
+        assert [query.name for query in app.screen.queries] == [definition.name for definition in pack]
         await pilot.press("down", "enter")
         await pilot.pause()
-        assert app.screen.query_one(QueryEditor).text == SAMPLE_QUERIES[1].query
-        assert len(SAMPLE_QUERIES) == 4
+        assert app.screen.query_one(QueryEditor).text == pack[1].body["queryString"]
+        assert len(pack) == 4
 
 
 async def test_every_sample_query_runs(make_app) -> None:
     app = make_app()
     async with app.run_test() as pilot:
-        for sample in SAMPLE_QUERIES:
+        for sample in sample_queries():
             await run_query(pilot, sample.query)
             await settle(pilot)
             assert app.screen.query_one(StatusLine).query_state.status == "Complete", sample.name
+
+
+async def test_without_a_query_the_editor_starts_with_the_latest_events_query_selected(make_app) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        editor = app.screen.query_one(QueryEditor)
+        assert editor.text == DEFAULT_QUERY
+        assert editor.selected_text == DEFAULT_QUERY
+        await pilot.press("f5")
+        await settle(pilot)
+        assert app.screen.query_one(StatusLine).query_state.status == "Complete"
+        assert len(app.screen.query_one(ResultsTable).rows) == 6
+
+
+async def test_typing_over_the_starting_query_replaces_it(make_app) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press(*"fields x")
+        assert app.screen.query_one(QueryEditor).text == "fields x"
+
+
+async def test_a_run_sees_every_key_typed_before_it(make_app) -> None:
+    """Keys queue in the editor while ctrl+r, a priority binding, is handled at once by the app: the run
+    must wait for them (over SSH a burst of keys and ctrl+r arrive together)."""
+    query = "stats count(*) as calls by eventName | sort calls desc"
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        editor = app.screen.query_one(QueryEditor)
+        for character in query:
+            editor.post_message(_key(character))
+        main_screen(app).action_run_query()  # what ctrl+r runs, while the keys still wait in the queue
+        await settle(pilot)
+        assert editor.text == query
+        assert app.screen.query_one(StatusLine).query_state.status == "Complete"
+        assert "calls" in [
+            str(column.label) for column in app.screen.query_one(ResultsTable).columns.values()
+        ]
+
+
+def _key(character: str):
+    from textual import events
+
+    key = {
+        " ": "space",
+        "(": "left_parenthesis",
+        ")": "right_parenthesis",
+        "*": "asterisk",
+        "|": "vertical_line",
+    }
+    return events.Key(key.get(character, character), character)

@@ -1,4 +1,5 @@
-"""The user's files: history and saved queries (atomic, corrupt files set aside), keymap, themes, help."""
+"""The user's files: history (atomic, a corrupt file set aside), saved queries (the backend's: the packs'
+query files and the user's packs folder), keymap, themes, help."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from pathlib import Path
 
 import orjson
 
+from trailtui.packs import load_builtin_packs
 from trailtui.ui.config import load_config
-from trailtui.ui.query_store import QueryHistory, SavedQueries
+from trailtui.ui.query_store import QueryHistory
 from trailtui.ui.screens.help import HelpScreen
 from trailtui.ui.screens.query_picker import QueryPicker
 from trailtui.ui.widgets.query_editor import QueryEditor
@@ -56,20 +58,64 @@ async def test_a_corrupt_history_is_set_aside_and_reported(make_app, private_hom
     assert names[0] == "history.json" and names[1].startswith("history.json.corrupt-")
 
 
-async def test_ctrl_s_saves_the_query_and_f4_offers_it(make_app, private_home: Path) -> None:
+async def test_ctrl_s_saves_the_query_as_a_file_in_the_user_packs_folder_and_f4_offers_it(
+    make_app, private_home: Path
+) -> None:
     app = make_app()
     async with app.run_test() as pilot:
         await type_query(pilot, QUERY)
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press(*"two names", "enter")
-        await pilot.pause()
-    assert [(entry.name, entry.query) for entry in SavedQueries.default().entries] == [("two names", QUERY)]
+        await settle(pilot)
+        assert any("Saved two names in your packs folder" in n.message for n in app._notifications)
+    saved = private_home / "config" / "trailtui" / "packs" / "saved" / "queries"
+    assert [path.name for path in saved.iterdir()] == ["two-names.json"]
+    assert orjson.loads((saved / "two-names.json").read_bytes()) == {
+        "name": "two names",
+        "queryString": QUERY,
+    }
+    assert not (private_home / "config" / "trailtui" / "saved-queries.json").exists()
     app = make_app()
     async with app.run_test() as pilot:
-        await pilot.press("f4", "enter")
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, QueryPicker)
+        pack_names = {definition.name for definition in load_builtin_packs().of_kind("query")}
+        assert {query.name for query in app.screen.queries} == pack_names | {"two names"}
+        chosen = [query.name for query in app.screen.queries].index("two names")
+        await pilot.press(*["down"] * chosen, "enter")
         await pilot.pause()
         assert app.screen.query_one(QueryEditor).text == QUERY
+
+
+async def test_a_query_file_in_the_user_packs_folder_is_a_saved_query(make_app, private_home: Path) -> None:
+    folder = private_home / "config" / "trailtui" / "packs" / "mine" / "queries"
+    folder.mkdir(parents=True)
+    (folder / "denied.json").write_text(
+        '{"name": "Denied calls", "queryString": "filter errorCode like /Denied/"}'
+    )
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, QueryPicker)
+        assert ("Denied calls", "filter errorCode like /Denied/") in [
+            (query.name, query.query) for query in app.screen.queries
+        ]
+
+
+async def test_an_old_saved_queries_file_is_not_read_and_the_user_is_told(
+    make_app, private_home: Path
+) -> None:
+    old = private_home / "config" / "trailtui" / "saved-queries.json"
+    old.parent.mkdir(parents=True)
+    old.write_text('[{"query": "fields x", "name": "old", "ran_at": 0}]')
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert any("saved-queries.json is no longer read" in n.message for n in app._notifications)
+    assert old.read_text() == '[{"query": "fields x", "name": "old", "ran_at": 0}]'
 
 
 def write_config(private_home: Path, text: str) -> None:

@@ -5,7 +5,8 @@ Differences from the local backend that callers may notice:
 - GetQueryResults rows come from CloudWatch (`@timestamp` as `YYYY-MM-DD HH:MM:SS.mmm`); a missing
   `statistics` (some CloudWatch-compatible endpoints) is filled with zeros; `query_progress` is None.
 - `query_failure` is None: CloudWatch does not say why a query Failed.
-- Writes (put_*) are refused while `read_only` is set (the default): the caller confirms, then clears it.
+- Writes (put_*) are refused while `read_only` is set (the default). After the user confirms one write,
+  the caller lets exactly that call through with `allow_write(api)`; `--yes` clears `read_only`.
 - `tail` may yield `sessionStatus` items (see aws_tail).
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 from trailtui.backends import aws_tail
 from trailtui.backends.aws_calls import Caller, Health, RetryPolicy
 from trailtui.backends.aws_errors import ServiceError
-from trailtui.backends.aws_log_groups import LogGroup, LogGroupChoice, choose_log_groups
+from trailtui.backends.aws_log_groups import LogGroup, LogGroupChoice, choose_log_groups, listed_group
 from trailtui.backends.aws_session import AwsClients, AwsOptions, open_clients
 from trailtui.backends.aws_shapes import (
     malformed_query,
@@ -80,6 +81,8 @@ class AwsBackend:
         self._choice: LogGroupChoice | None = None
         self._running: set[str] = set()
         """Ids of queries this backend started that may still run in the account."""
+        self._allowed_writes: set[str] = set()
+        """APIs the user confirmed one call of (see allow_write)."""
 
     @classmethod
     def connect(cls, options: AwsOptions, *, read_only: bool = True) -> AwsBackend:
@@ -95,10 +98,30 @@ class AwsBackend:
             self._choice = await choose_log_groups(self.caller, self.clients, self._wanted_groups)
             if self._choice.notice:
                 self.notices.append(self._choice.notice)
-            account = self._choice.groups[0].account
-            names = ", ".join(group.name for group in self._choice.groups)
-            self.description = f"live: {account} {self.clients.region} {names}"
+            self._describe(self._choice.groups)
         return self._choice.groups
+
+    async def list_log_groups(self) -> list[LogGroup]:
+        """DescribeLogGroups: the groups of this Region the user may choose from (up to a cap)."""
+        items = await self._pages(self.clients.logs, "describe_log_groups", "logGroups")
+        return [listed_group(item) for item in items]
+
+    def use_log_groups(self, groups: tuple[LogGroup, ...], notice: str) -> None:
+        """Read `groups` from now on (the user chose them); `notice` says so."""
+        if not groups:
+            raise BackendError("choose at least one log group")
+        self._choice = LogGroupChoice(groups, notice)
+        self.notices.append(notice)
+        self._describe(groups)
+
+    def _describe(self, groups: tuple[LogGroup, ...]) -> None:
+        names = ", ".join(group.name for group in groups)
+        self.description = f"live: {groups[0].account} {self.clients.region} {names}"
+
+    def allow_write(self, api: str) -> None:
+        """Let the next call of `api` (`PutInsightRule`, `PutMetricFilter`, `PutMetricAlarm`,
+        `PutQueryDefinition`) through once, read-only or not: the user has confirmed that write."""
+        self._allowed_writes.add(api)
 
     async def _call(self, client: Any, method: str, **params: Any) -> dict[str, Any]:
         return await self.caller.call(client, method, **params)
@@ -305,6 +328,9 @@ class AwsBackend:
             self.notices.append(f"could not stop query {query_id}: {error}")
 
     def _check_writable(self, api: str) -> None:
+        if api in self._allowed_writes:
+            self._allowed_writes.discard(api)
+            return
         if self.read_only:
             raise BackendError(f"{api} refused: read-only; confirm in the console or pass --yes")
 

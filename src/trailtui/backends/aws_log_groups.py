@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from trailtui.backends.aws_calls import Caller
 from trailtui.backends.aws_errors import ServiceError
@@ -59,7 +60,7 @@ async def choose_log_groups(caller: Caller, clients: AwsClients, wanted: Sequenc
     listed = await caller.call(clients.logs, "describe_log_groups", limit=50)
     if not listed["logGroups"]:
         raise BackendError(f"no log groups in {clients.region}; pass --log-group NAME")
-    first = _listed_group(listed["logGroups"][0])
+    first = listed_group(listed["logGroups"][0])
     return LogGroupChoice(
         (first,), f"{trail_note}; using the first log group, {first.name} (pass --log-group to choose)"
     )
@@ -71,7 +72,7 @@ async def _named_group(caller: Caller, clients: AwsClients, name: str) -> LogGro
     listed = await caller.call(clients.logs, "describe_log_groups", logGroupNamePrefix=name, limit=50)
     for item in listed["logGroups"]:
         if item["logGroupName"] == name:
-            return _listed_group(item)
+            return listed_group(item)
     raise NotFound(f"log group {name!r} not found in {clients.region}")
 
 
@@ -89,6 +90,7 @@ async def _trail_group(caller: Caller, clients: AwsClients) -> tuple[LogGroup | 
     return None, f"no trail sends events to CloudWatch Logs in {clients.region}"
 
 
-def _listed_group(item: dict[str, str]) -> LogGroup:
+def listed_group(item: dict[str, Any]) -> LogGroup:
+    """A DescribeLogGroups item as a LogGroup."""
     arn = item.get("logGroupArn") or item["arn"]
     return LogGroup(item["logGroupName"], arn.removesuffix(":*"))

@@ -1,9 +1,11 @@
 """`trailtui [PATH ...] [--query Q | --query-file F] [--speed N] [--follow] [--tz utc|local]`: the console
-over local files.
+over local files; `trailtui --live [--profile P] [--region R] [--endpoint-url U] [--log-group G ...]
+[--yes]`: the same console over CloudWatch in an AWS account.
 
 The files are replayed in time order into the rules, metric filters, alarms and tail: as fast as possible
 by default, at N times real time with `--speed N` (1 to 10,000), and with `--follow` the replay keeps
-waiting for new events in growing files and new files in the folders.
+waiting for new events in growing files and new files in the folders. A live account runs in real time,
+so it takes neither; it is read-only unless `--yes`: the console asks before each write.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from trailtui.cli.inputs import add_path_argument, fail, input_paths
+from trailtui.cli.inputs import UsageError, add_path_argument, fail, input_paths
 
 if TYPE_CHECKING:
+    from trailtui.backends.base import Backend
     from trailtui.ui.app import TrailApp
 
 MIN_SPEED = 1.0
@@ -24,7 +27,8 @@ MAX_SPEED = 10_000.0
 def build_console_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trailtui",
-        description="The trailtui console: Logs Insights queries and event drill-down over CloudTrail files.",
+        description="The trailtui console: Logs Insights queries and event drill-down over CloudTrail files, "
+        "or over CloudWatch in an AWS account with --live.",
         epilog="Sub-commands: trailtui query, trailtui event (trailtui COMMAND --help).",
     )
     add_path_argument(parser)
@@ -45,6 +49,9 @@ def build_console_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--tz", choices=("utc", "local"), default="utc", help="show times in UTC (default) or local time"
     )
+    from trailtui.cli.live_options import add_live_arguments
+
+    add_live_arguments(parser)
     return parser
 
 
@@ -74,13 +81,37 @@ def build_console(argv: Sequence[str]) -> TrailApp | int:
     if "-" in options.paths:
         fail("the console reads keys from the terminal; pipe events to `trailtui query` instead")
         return 2
-    from trailtui.backends.local import LocalBackend
-    from trailtui.backends.local_replay import ReplaySettings
     from trailtui.ui.app import TrailApp
 
-    settings = ReplaySettings(speed=options.speed, follow=options.follow)
-    backend = LocalBackend(input_paths(options.paths), replay=settings)
+    backend = _backend(options)
+    if isinstance(backend, int):
+        return backend
     return TrailApp(backend, query=query, zone=options.tz, run_at_start=bool(query))
+
+
+def _backend(options: argparse.Namespace) -> Backend | int:
+    """A LocalBackend replaying as asked, or with --live an AwsBackend; an exit code when refused."""
+    from trailtui.backends.base import BackendError
+    from trailtui.backends.local import LocalBackend
+    from trailtui.backends.local_replay import ReplaySettings
+    from trailtui.cli.live_options import LIVE_ONLY, backend_from_options
+
+    if options.live:
+        if options.speed is not None or options.follow:
+            option = "--speed" if options.speed is not None else "--follow"
+            fail(f"{option} replays files; a --live account runs in real time")
+            return 2
+        try:
+            return backend_from_options(options, options.paths)
+        except (UsageError, BackendError) as error:
+            fail(str(error))
+            return 2
+    misplaced = [name for name in (*LIVE_ONLY, "yes") if getattr(options, name)]
+    if misplaced:
+        fail(f"--{misplaced[0].replace('_', '-')} needs --live")
+        return 2
+    settings = ReplaySettings(speed=options.speed, follow=options.follow)
+    return LocalBackend(input_paths(options.paths), replay=settings)
 
 
 def is_console_invocation(arguments: Sequence[str], commands: Sequence[str]) -> bool:

@@ -8,7 +8,9 @@ from typing import Literal
 
 from textual.binding import Binding, BindingType
 
-Scope = Literal["app", "main", "editor", "results", "contributors", "metrics", "tail", "tail-view", "event"]
+Scope = Literal[
+    "app", "main", "editor", "results", "contributors", "metrics", "tail", "tail-view", "event", "confirm"
+]
 
 SCOPE_TITLES: dict[Scope, str] = {
     "app": "Everywhere",
@@ -20,6 +22,7 @@ SCOPE_TITLES: dict[Scope, str] = {
     "tail": "Tail",
     "tail-view": "Tail lines",
     "event": "Event",
+    "confirm": "Confirming a write",
 }
 
 
@@ -153,6 +156,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         priority=True,
     ),
     ActionSpec(
+        "live.log_groups",
+        "ctrl+l",
+        "pick_log_groups",
+        "Log groups",
+        "Choose the log group a live account's queries and tail read (DescribeLogGroups)",
+        "main",
+        show=False,
+    ),
+    ActionSpec(
         "editor.complete", "ctrl+n", "complete", "Complete", "Complete the word at the cursor", "editor"
     ),
     ActionSpec("results.open", "enter", "open_event", "Open", "Open the event of the row", "results"),
@@ -197,6 +209,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "event.copy_path", "p", "copy_path", "Copy path", "Copy the field path under the cursor", "event"
     ),
     ActionSpec("event.back", "escape", "back", "Back", "Back to the results", "event"),
+    ActionSpec("confirm.yes", "y", "confirm", "Write", "Confirm the write to the account", "confirm"),
+    ActionSpec("confirm.no", "n,escape", "cancel", "Cancel", "Write nothing", "confirm"),
 )
 
 

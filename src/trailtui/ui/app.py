@@ -12,7 +12,7 @@ from trailtui.backends.base import Backend
 from trailtui.ui.actions import bindings
 from trailtui.ui.commands import ActionCommands
 from trailtui.ui.config import Config, load_config
-from trailtui.ui.query_store import QueryHistory, SavedQueries
+from trailtui.ui.query_store import QueryHistory, retired_saved_notice
 from trailtui.ui.result_rows import TimeZoneName
 from trailtui.ui.screens.help import HelpScreen
 from trailtui.ui.screens.main import MainScreen
@@ -43,7 +43,6 @@ class TrailApp(App[None]):
         self.zone: TimeZoneName = zone
         self.run_at_start = run_at_start
         self.history = QueryHistory.default()
-        self.saved = SavedQueries.default()
 
     def on_mount(self) -> None:
         loaded = load_themes()
@@ -52,12 +51,12 @@ class TrailApp(App[None]):
         wanted = self.config.theme or DEFAULT_THEME
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
         self.set_keymap(self.config.keymap)
-        problems = [*self.config.problems, *loaded.problems, self.history.problem, self.saved.problem]
+        problems = [*self.config.problems, *loaded.problems, self.history.problem, retired_saved_notice()]
         if self.config.theme and self.config.theme not in self.available_themes:
             problems.append(f"theme {self.config.theme!r} not found; using {DEFAULT_THEME}")
         for problem in filter(None, problems):
             self.notify(problem, severity="warning", timeout=10, markup=False)
-        screen = MainScreen(self.backend, self.history, self.saved, self.initial_query, self.zone)
+        screen = MainScreen(self.backend, self.history, self.initial_query, self.zone)
         self.push_screen(screen)
         if self.run_at_start:
             self.call_after_refresh(screen.action_run_query)

@@ -8,10 +8,11 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
 from trailtui.ui.actions import ACTIONS, ActionSpec, Scope
+from trailtui.ui.screens.confirm import ConfirmScreen
 from trailtui.ui.screens.event import EventScreen
 from trailtui.ui.screens.main import MainScreen
 
-SCOPE_SCREENS: dict[Scope, type] = {"main": MainScreen, "event": EventScreen}
+SCOPE_SCREENS: dict[Scope, type] = {"main": MainScreen, "event": EventScreen, "confirm": ConfirmScreen}
 SCOPE_SELECTORS: dict[Scope, str] = {
     "editor": "QueryEditor",
     "results": "ResultsTable",

@@ -6,12 +6,16 @@ Each query message carries the number of the run it belongs to, so reports from 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
 from trailtui.backends.base import QueryResults, ReplayStatus, ScanProgress
+from trailtui.ui.query_store import StoredQuery
 from trailtui.ui.tail_lines import TailLine
+
+if TYPE_CHECKING:
+    from trailtui.backends.aws_log_groups import LogGroup
 
 
 class QueryStarted(Message):
@@ -166,3 +170,32 @@ class TailReceived(Message):
 
 class TailEnded(Message):
     """The tail session ended: a replay that does not follow reached its end."""
+
+
+class QueryDefinitionsListed(Message):
+    """DescribeQueryDefinitions answered: the saved queries, in name order."""
+
+    def __init__(self, queries: list[StoredQuery]) -> None:
+        super().__init__()
+        self.queries = queries
+
+
+class QueryDefinitionSaved(Message):
+    """PutQueryDefinition accepted the query."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+
+class LogGroupsChosen(Message):
+    """A live backend chose (or was told) the log groups it reads; its notices say how."""
+
+
+class LogGroupsListed(Message):
+    """DescribeLogGroups answered: the groups a live account's user may choose from."""
+
+    def __init__(self, groups: list[LogGroup], current: tuple[str, ...]) -> None:
+        super().__init__()
+        self.groups = groups
+        self.current = current

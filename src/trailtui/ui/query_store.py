@@ -1,7 +1,12 @@
-"""Query history (XDG data folder) and saved queries (XDG config folder), each one JSON file.
+"""The queries the pickers offer: the history (one JSON file in the XDG data folder, per-user state) and
+the samples (the built-in pack's saved queries).
 
-Files are replaced atomically; one that cannot be read is renamed aside (`.corrupt-<epoch>`), reported
-once, and started afresh, so a bad file never stops the console.
+Saved queries are not kept here: they are the backend's QueryDefinitions (the packs' query files and the
+user's packs folder locally, the account's QueryDefinitions live). `RETIRED_SAVED_FILE` is where earlier
+versions kept them; it is no longer read, and `retired_saved_notice` tells a user who still has one.
+
+The history file is replaced atomically; one that cannot be read is renamed aside (`.corrupt-<epoch>`),
+reported once, and started afresh, so a bad file never stops the console.
 """
 
 from __future__ import annotations
@@ -13,16 +18,17 @@ from typing import Any
 
 import orjson
 
+from trailtui.packs import load_builtin_packs, user_packs_dir
 from trailtui.ui.xdg import config_dir, data_dir, set_aside, write_atomically
 
 HISTORY_FILE = "history.json"
-SAVED_FILE = "saved-queries.json"
+RETIRED_SAVED_FILE = "saved-queries.json"
 HISTORY_LIMIT = 500
 
 
 @dataclass(frozen=True, slots=True)
 class StoredQuery:
-    """A query with a name (saved) or the time it was run (history, epoch seconds)."""
+    """A query with a name (saved or sample) or the time it was run (history, epoch seconds)."""
 
     query: str
     name: str = ""
@@ -77,16 +83,32 @@ class QueryHistory(QueryFile):
         self.save()
 
 
-class SavedQueries(QueryFile):
-    """The queries the user named, in name order; saving under an existing name replaces it."""
+def sample_queries() -> list[StoredQuery]:
+    """The built-in pack's saved queries, in name order."""
+    queries = [
+        StoredQuery(str(definition.body.get("queryString", "")), name=definition.name)
+        for definition in load_builtin_packs().of_kind("query")
+    ]
+    return sorted(queries, key=lambda query: query.name.lower())
 
-    @classmethod
-    def default(cls) -> SavedQueries:
-        store = cls.load(config_dir() / SAVED_FILE)
-        assert isinstance(store, SavedQueries)
-        return store
 
-    def put(self, name: str, query: str) -> None:
-        kept = [entry for entry in self.entries if entry.name != name]
-        self.entries = sorted([*kept, StoredQuery(query, name=name)], key=lambda entry: entry.name.lower())
-        self.save()
+def saved_queries(answer: dict[str, Any]) -> list[StoredQuery]:
+    """A DescribeQueryDefinitions answer as picker entries, in name order."""
+    queries = [
+        StoredQuery(str(item.get("queryString", "")), name=str(item.get("name", "")))
+        for item in answer.get("queryDefinitions", [])
+    ]
+    return sorted(queries, key=lambda query: query.name.lower())
+
+
+def retired_saved_notice() -> str | None:
+    """What to tell a user whose saved queries are still in the retired file; None when there is none."""
+    path = config_dir() / RETIRED_SAVED_FILE
+    if not path.exists():
+        return None
+    folder = user_packs_dir() / "saved" / "queries"
+    return (
+        f"{path} is no longer read: saved queries are files in {folder}. "
+        "Put each of its queries in the editor and save it with ctrl+s (or copy it there as a"
+        ' {"name", "queryString"} JSON file), then delete the old file.'
+    )

@@ -4,7 +4,11 @@ Contributor Insights, metrics and alarms, and the tail; the replay line and the 
 Queries run in an exclusive async worker that polls GetQueryResults and reports in past-tense messages;
 the handlers below own every change to the panes. A timer reads the replay's status and the alarms each
 `MONITOR_POLL_S` seconds, and announces (notification and bell) every alarm that goes into ALARM. The
-replay controls act on `backend.replay` (a live account has none).
+replay controls act on `backend.replay` (a live account has none); on a live account the same timer shows
+the connection's health and the backend's notices, and ctrl+l chooses the log group.
+
+Saved queries are the backend's QueryDefinitions (F4 lists them, ctrl+s saves one, after the user confirms
+when the backend is a read-only live account); the samples (F2) are the built-in pack's saved queries.
 """
 
 from __future__ import annotations
@@ -31,21 +35,26 @@ from trailtui.backends.base import (
     ReplayControl,
 )
 from trailtui.ui.actions import bindings
+from trailtui.ui.live_account import LiveAccount, live_account
 from trailtui.ui.messages import (
+    LogGroupsChosen,
+    LogGroupsListed,
     MonitorCallFailed,
     MonitorFailed,
     MonitorPolled,
+    QueryDefinitionSaved,
+    QueryDefinitionsListed,
     QueryFailed,
     QueryFinished,
     QueryProgressed,
     QueryStarted,
 )
-from trailtui.ui.query_store import QueryHistory, SavedQueries, StoredQuery
+from trailtui.ui.query_store import QueryHistory, StoredQuery, sample_queries, saved_queries
 from trailtui.ui.replay_clock import current_ms, faster, slower, speed_text
 from trailtui.ui.result_rows import TimeZoneName, chart_series, columns_of, result_rows
 from trailtui.ui.safe import event_plain, event_text
-from trailtui.ui.samples import SAMPLE_QUERIES
 from trailtui.ui.screens.event import EventScreen
+from trailtui.ui.screens.log_group_picker import LogGroupPicker
 from trailtui.ui.screens.query_picker import QueryPicker
 from trailtui.ui.screens.save_query import SaveQueryScreen
 from trailtui.ui.screens.seek import SeekScreen
@@ -56,15 +65,17 @@ from trailtui.ui.widgets.completion_list import CompletionList
 from trailtui.ui.widgets.contributors_pane import ContributorsPane
 from trailtui.ui.widgets.metric_chart import MetricChart
 from trailtui.ui.widgets.metrics_pane import MetricsPane
-from trailtui.ui.widgets.query_editor import QueryEditor
+from trailtui.ui.widgets.query_editor import DEFAULT_QUERY, QueryEditor
 from trailtui.ui.widgets.replay_line import ReplayLine
 from trailtui.ui.widgets.results_chart import ResultsChart
 from trailtui.ui.widgets.results_table import ResultsTable
 from trailtui.ui.widgets.status_line import QueryState, StatusLine
 from trailtui.ui.widgets.tail_pane import TailPane
 from trailtui.ui.widgets.tail_view import TailView
+from trailtui.ui.writes import PlannedWrite, confirm_write, permit_write
 
 if TYPE_CHECKING:
+    from trailtui.backends.aws_log_groups import LogGroup
     from trailtui.backends.base import QueryResults, ScanProgress
 
 POLL_INTERVAL_S = 0.1
@@ -86,14 +97,12 @@ class MainScreen(Screen[None]):
         self,
         backend: Backend,
         history: QueryHistory,
-        saved: SavedQueries,
         query: str = "",
         zone: TimeZoneName = "utc",
     ) -> None:
         super().__init__()
         self.backend = backend
         self.history = history
-        self.saved = saved
         self.initial_query = query
         self.set_reactive(MainScreen.zone, zone)
         self.run_number = 0
@@ -102,13 +111,17 @@ class MainScreen(Screen[None]):
         self.running = False
         self.alarm_states: dict[str, str] = {}
         """Each alarm's state at the last read, to announce the ones that go into ALARM."""
+        self.monitor_problem: str | None = None
+        """Why the last read of the alarms failed, so the same failure is announced once."""
+        self.notices_shown = 0
+        """How many of a live backend's notices have been announced."""
 
     def compose(self) -> ComposeResult:
         with TabbedContent(initial="query", id="tabs"):
             with TabPane("Query", id="query"):
                 with Vertical(id="editor-pane") as editor_pane:
                     editor_pane.border_title = "Logs Insights query"
-                    yield QueryEditor(self.initial_query, id="editor")
+                    yield QueryEditor(self.initial_query or DEFAULT_QUERY, id="editor")
                     yield CompletionList(id="completions")
                     yield Static(id="query-error")
                 with ContentSwitcher(initial="results", id="results-pane") as results_pane:
@@ -132,17 +145,27 @@ class MainScreen(Screen[None]):
         replay_line = self.query_one(ReplayLine)
         replay_line.live = self.backend.replay is None
         replay_line.zone = self.zone
-        self.query_one(QueryEditor).focus()
+        editor = self.query_one(QueryEditor)
+        editor.focus()
+        if not self.initial_query:
+            editor.select_all()
         if self.backend.replay is not None:
             self.backend.replay.start()
+        account = live_account(self.backend)
+        if account is not None:
+            self.choose_log_groups(account)
         self.set_interval(MONITOR_POLL_S, self.poll_monitor)
         self.poll_monitor()
 
     # --- running a query ---
 
     def action_run_query(self) -> None:
-        editor = self.query_one(QueryEditor)
-        text = editor.text
+        """Run the editor's text once the keys typed before F5 or ctrl+r are in it (see QueryEditor)."""
+        self.query_one(QueryEditor).request_text()
+
+    @on(QueryEditor.TextReady)
+    def run_text(self, message: QueryEditor.TextReady) -> None:
+        text = message.text
         if not text.strip():
             self.notify("Type a query first (F2 for samples)", severity="warning")
             return
@@ -340,9 +363,12 @@ class MainScreen(Screen[None]):
 
     @on(MonitorPolled)
     def monitor_polled(self, message: MonitorPolled) -> None:
+        self.monitor_problem = None
+        self._show_live_state()
         in_alarm = [alarm for alarm in message.alarms if alarm.get("StateValue") == "ALARM"]
         line = self.query_one(ReplayLine)
         line.status = message.replay
+        line.alarms_known = True
         line.alarms_in_alarm = len(in_alarm)
         line.records_skipped = message.records_skipped
         self.query_one(MetricsPane).show_alarms(message.alarms)
@@ -362,8 +388,77 @@ class MainScreen(Screen[None]):
 
     @on(MonitorFailed)
     def monitor_failed(self, message: MonitorFailed) -> None:
-        self.query_one(ReplayLine).status = None
-        self.notify(f"DescribeAlarms failed: {message.reason}", severity="error", markup=False)
+        self._show_live_state()
+        line = self.query_one(ReplayLine)
+        line.status = None
+        line.alarms_known = False
+        self.query_one(MetricsPane).alarms_failed(message.reason)
+        if message.reason != self.monitor_problem:
+            self.monitor_problem = message.reason
+            self.notify(f"DescribeAlarms failed: {message.reason}", severity="error", markup=False)
+
+    # --- a live account: its status, notices and log groups ---
+
+    def _show_live_state(self) -> None:
+        """The backend's description (a live one names account, Region and log groups once chosen), and
+        for a live account its health and its latest notice; new notices are announced once."""
+        self.query_one(StatusLine).backend = self.backend.description
+        account = live_account(self.backend)
+        if account is None:
+            return
+        line = self.query_one(ReplayLine)
+        line.health = account.health.summary()
+        for notice in account.notices[self.notices_shown :]:
+            self.notify(event_plain(notice), title="Live account", timeout=10, markup=False)
+        self.notices_shown = len(account.notices)
+        line.notice = account.notices[-1] if account.notices else ""
+
+    @work(exclusive=True, exit_on_error=False, group="log-groups")
+    async def choose_log_groups(self, account: LiveAccount) -> None:
+        """Let the backend choose its log groups now, so the status line names them from the start."""
+        try:
+            await account.log_groups()
+        except BackendError as error:
+            self.post_message(MonitorCallFailed("Choosing the log group", str(error)))
+            return
+        self.post_message(LogGroupsChosen())
+
+    @on(LogGroupsChosen)
+    def log_groups_chosen(self) -> None:
+        self._show_live_state()
+
+    def action_pick_log_groups(self) -> None:
+        account = live_account(self.backend)
+        if account is None:
+            self.notify("Local files have no log groups: this applies to --live", severity="warning")
+            return
+        self.list_log_groups(account)
+
+    @work(exclusive=True, exit_on_error=False, group="log-groups")
+    async def list_log_groups(self, account: LiveAccount) -> None:
+        try:
+            groups = await account.list_log_groups()
+        except BackendError as error:
+            self.post_message(MonitorCallFailed("DescribeLogGroups", str(error)))
+            return
+        try:
+            current = tuple(group.name for group in await account.log_groups())
+        except BackendError:
+            current = ()
+        self.post_message(LogGroupsListed(groups, current))
+
+    @on(LogGroupsListed)
+    def log_groups_listed(self, message: LogGroupsListed) -> None:
+        self.app.push_screen(LogGroupPicker(message.groups, message.current), self._use_log_group)
+
+    def _use_log_group(self, group: LogGroup | None) -> None:
+        account = live_account(self.backend)
+        if group is None or account is None:
+            return
+        account.use_log_groups((group,), f"using log group {group.name}, chosen in the console")
+        self._show_live_state()
+        self.query_one(MetricsPane).describe_filters()
+        self.query_one(TailPane).follow_tail()
 
     @on(MonitorCallFailed)
     def call_failed(self, message: MonitorCallFailed) -> None:
@@ -455,13 +550,28 @@ class MainScreen(Screen[None]):
     # --- samples, history, saved queries ---
 
     def action_pick_sample(self) -> None:
-        self.app.push_screen(QueryPicker("Sample queries", SAMPLE_QUERIES), self._put_query)
+        self.app.push_screen(
+            QueryPicker("Sample queries (the built-in pack)", sample_queries()), self._put_query
+        )
 
     def action_pick_history(self) -> None:
         self.app.push_screen(QueryPicker("History", self.history.entries), self._put_query)
 
     def action_pick_saved(self) -> None:
-        self.app.push_screen(QueryPicker("Saved queries", self.saved.entries), self._put_query)
+        self.list_saved_queries()
+
+    @work(exclusive=True, exit_on_error=False, group="saved-queries")
+    async def list_saved_queries(self) -> None:
+        try:
+            answer = await self.backend.describe_query_definitions()
+        except BackendError as error:
+            self.post_message(MonitorCallFailed("DescribeQueryDefinitions", str(error)))
+            return
+        self.post_message(QueryDefinitionsListed(saved_queries(answer)))
+
+    @on(QueryDefinitionsListed)
+    def saved_queries_listed(self, message: QueryDefinitionsListed) -> None:
+        self.app.push_screen(QueryPicker("Saved queries", message.queries), self._put_query)
 
     def _put_query(self, chosen: StoredQuery | None) -> None:
         editor = self.query_one(QueryEditor)
@@ -475,12 +585,24 @@ class MainScreen(Screen[None]):
     def _save_query(self, name: str | None) -> None:
         if name is None:
             return
+        text = self.query_one(QueryEditor).text
+        write = PlannedWrite("PutQueryDefinition", "saved query", name)
+        confirm_write(self.app, self.backend, write, lambda confirmed: self.put_query(write, text, confirmed))
+
+    @work(exit_on_error=False, group="save-query")
+    async def put_query(self, write: PlannedWrite, text: str, confirmed: bool) -> None:
+        permit_write(self.backend, write, confirmed)
         try:
-            self.saved.put(name, self.query_one(QueryEditor).text)
-        except OSError as error:
-            self.notify(f"Not saved: {error}", severity="error", markup=False)
+            await self.backend.put_query_definition(write.name, text)
+        except BackendError as error:
+            self.post_message(MonitorCallFailed("PutQueryDefinition", str(error)))
             return
-        self.notify(f"Saved as {name}", markup=False)
+        self.post_message(QueryDefinitionSaved(write.name))
+
+    @on(QueryDefinitionSaved)
+    def query_saved(self, message: QueryDefinitionSaved) -> None:
+        where = "in the account's saved queries" if live_account(self.backend) else "in your packs folder"
+        self.notify(f"Saved {event_plain(message.name)} {where}", markup=False)
 
 
 def _state(results: QueryResults, elapsed_s: float, progress: ScanProgress | None = None) -> QueryState:

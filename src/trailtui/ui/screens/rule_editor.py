@@ -1,4 +1,5 @@
-"""A Contributor Insights rule as JSON in an editor; ctrl+s sends it to PutInsightRule, which validates it.
+"""A Contributor Insights rule as JSON in an editor; ctrl+s sends it to PutInsightRule, which validates it
+(on a read-only live account, after the user confirms the write).
 
 A refused rule stays open with the reason, and the cursor goes to the JSON location the reason names (the
 path of the offending value, or the line and column of a syntax error)."""
@@ -20,6 +21,7 @@ from trailtui.ui.json_locate import nearest_offset, value_offsets
 from trailtui.ui.messages import RuleRejected, RuleSaved
 from trailtui.ui.query_syntax import location_of
 from trailtui.ui.safe import event_text
+from trailtui.ui.writes import PlannedWrite, confirm_write, permit_write
 
 
 class RuleEditorScreen(ModalScreen[str | None]):
@@ -51,13 +53,19 @@ class RuleEditorScreen(ModalScreen[str | None]):
 
     def action_save(self) -> None:
         name = self.query_one("#rule-name", Input).value.strip()
-        self.put_rule(name, self.query_one("#rule-json", TextArea).text)
+        definition = self.query_one("#rule-json", TextArea).text
+        write = PlannedWrite("PutInsightRule", "Contributor Insights rule", name)
+        confirm_write(
+            self.app, self.backend, write, lambda confirmed: self.put_rule(write, definition, confirmed)
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)
 
     @work(exclusive=True, exit_on_error=False)
-    async def put_rule(self, name: str, definition: str) -> None:
+    async def put_rule(self, write: PlannedWrite, definition: str, confirmed: bool) -> None:
+        name = write.name
+        permit_write(self.backend, write, confirmed)
         try:
             await self.backend.put_insight_rule(name, definition)
         except BackendError as error:

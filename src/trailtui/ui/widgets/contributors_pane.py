@@ -14,6 +14,7 @@ from textual.widgets import Select, Static
 
 from trailtui.backends.base import Backend, BackendError, RuleReportRequest
 from trailtui.ui.actions import bindings
+from trailtui.ui.live_account import live_account
 from trailtui.ui.messages import MonitorCallFailed, RuleReportFetched, RulesDescribed
 from trailtui.ui.replay_clock import current_ms, window_ending_at
 from trailtui.ui.safe import event_plain, event_text
@@ -119,6 +120,11 @@ class ContributorsPane(Vertical):
         chosen = current if current in self.rules else next(iter(self.rules), None)
         if chosen is not None:
             picker.value = chosen
+        else:
+            where = "in this account" if live_account(self.backend) is not None else "in the packs"
+            self.query_one("#contributors-summary", Static).update(
+                f"No Contributor Insights rules {where} (DescribeInsightRules): n adds one"
+            )
         self.wanted_rule = None
         self.poll()
 

@@ -15,10 +15,11 @@ from textual.widgets import Select
 
 from trailtui.backends.base import Backend, BackendError
 from trailtui.ui.actions import bindings
+from trailtui.ui.live_account import live_account
 from trailtui.ui.messages import MetricDataFetched, MetricFiltersDescribed, MonitorCallFailed
 from trailtui.ui.replay_clock import current_ms, window_ending_at
 from trailtui.ui.result_rows import TimeZoneName
-from trailtui.ui.safe import event_text
+from trailtui.ui.safe import event_plain, event_text
 from trailtui.ui.view_logs import LogsView
 from trailtui.ui.widgets.alarms_table import AlarmsTable
 from trailtui.ui.widgets.metric_chart import MetricChart
@@ -50,6 +51,8 @@ class MetricsPane(Vertical):
         self.alarms: list[dict[str, Any]] = []
         self.graphed: tuple[str, str, int] | None = None
         """The filter, statistic and period of the points in the chart."""
+        self.problem: str | None = None
+        """The last failed call's reason, so the same failure is announced once."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="pane-bar"):
@@ -138,6 +141,8 @@ class MetricsPane(Vertical):
         chosen = current if current in self.filters else next(iter(self.filters), None)
         if chosen is not None:
             picker.value = chosen
+        else:
+            self._show_threshold()
 
     @on(Select.Changed)
     def choice_changed(self, event: Select.Changed) -> None:
@@ -159,8 +164,18 @@ class MetricsPane(Vertical):
     @on(MonitorCallFailed)
     def call_failed(self, message: MonitorCallFailed) -> None:
         message.stop()
-        self.border_subtitle = f"{message.what} failed"
-        self.notify(f"{message.what} failed: {message.reason}", severity="error", markup=False)
+        self._failed(message.what, message.reason)
+
+    def alarms_failed(self, reason: str) -> None:
+        """DescribeAlarms failed: the pane says so (the main screen announces it)."""
+        self.query_one(AlarmsTable).show_alarms([])
+        self.border_subtitle = event_text(f"DescribeAlarms failed: {reason}")
+
+    def _failed(self, what: str, reason: str) -> None:
+        self.border_subtitle = event_text(f"{what} failed: {reason}")
+        if self.problem != f"{what}: {reason}":
+            self.problem = f"{what}: {reason}"
+            self.notify(event_plain(f"{what} failed: {reason}"), severity="error", markup=False)
 
     def _judge_like_the_alarm(self) -> None:
         """Graph a newly chosen metric with the statistic and period of the alarm that watches it."""
@@ -202,7 +217,8 @@ class MetricsPane(Vertical):
         chart = self.query_one(MetricChart)
         name = self.filter_name
         if name is None or name not in self.filters:
-            chart.title, chart.threshold = "", None
+            chart.threshold = None
+            chart.title = "" if self.filters else self._no_filters()
             return
         transformation = self.filters[name]["metricTransformations"][0]
         alarm = self._watching_alarm()
@@ -214,6 +230,12 @@ class MetricsPane(Vertical):
                 f" · alarm {alarm.get('AlarmName')}: {alarm.get('Statistic', '')}, {alarm.get('StateValue')}"
             )
         chart.title = title
+
+    def _no_filters(self) -> str:
+        """Why the graph is empty: DescribeMetricFilters found nothing to graph."""
+        if live_account(self.backend) is not None:
+            return "No metric filters on the log group read (DescribeMetricFilters): nothing to graph"
+        return "No metric filters in the packs: nothing to graph"
 
     # Actions.
 

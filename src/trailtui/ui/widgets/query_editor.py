@@ -1,17 +1,30 @@
 """The Logs Insights query editor: a TextArea with the language's highlighting, completion of commands,
-functions and discovered field names, and the place of a malformed query's error underlined."""
+functions and discovered field names, and the place of a malformed query's error underlined.
+
+Keys reach the editor through its own message queue, after the app has checked its priority bindings, so
+over a slow link (SSH, tmux) ctrl+r can be handled while typed keys still wait in that queue. A run
+therefore asks for the text with `request_text()`: the request queues behind those keys, and the editor
+answers with `TextReady` once they are in the text."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from trailtui.ui.actions import bindings
 from trailtui.ui.query_syntax import Highlight, completions, highlight_lines, location_of, word_before
+
+DEFAULT_QUERY = (
+    "fields @timestamp, eventName, userIdentity.arn, sourceIPAddress, errorCode\n"
+    "| sort @timestamp desc\n"
+    "| limit 100"
+)
+"""What the editor holds when the console starts without a query: the latest events, newest first."""
 
 
 class QueryEditor(TextArea):
@@ -57,6 +70,17 @@ class QueryEditor(TextArea):
             self.prefix = prefix
             self.words = words
 
+    class TextRequested(Message):
+        """Queued behind the keys not yet handled; the editor answers with TextReady."""
+
+    class TextReady(Message):
+        """The editor's text once every key typed before the request is in it."""
+
+        def __init__(self, editor: QueryEditor, text: str) -> None:
+            super().__init__()
+            self.editor = editor
+            self.text = text
+
     def __init__(self, text: str = "", *, id: str | None = None) -> None:
         super().__init__(text, id=id, soft_wrap=True, show_line_numbers=True, tab_behavior="focus")
         self.known_fields: set[str] = set()
@@ -64,13 +88,24 @@ class QueryEditor(TextArea):
         self._error: tuple[str, int, int] | None = None
         self._syntax: tuple[str, dict[int, list[Highlight]]] = ("", {})
 
+    def request_text(self) -> None:
+        """Ask for the text as it will be once the keys already sent to the editor are handled."""
+        self.post_message(self.TextRequested())
+
+    @on(TextRequested)
+    def _answer_text(self, message: TextRequested) -> None:
+        message.stop()
+        self.post_message(self.TextReady(self, self.text))
+
     def mark_error(self, start_offset: int, end_offset: int) -> None:
-        """Underline [start, end) of the current text (at least one character) and select it."""
+        """Underline [start, end) of the current text (at least one character) and put the cursor at its
+        start, selecting nothing: keys typed next are inserted, never replace the marked text."""
         text = self.text
         start = min(start_offset, len(text))
         end = max(min(end_offset, len(text)), start + 1)
         self._error = (text, start, end)
-        self.selection = Selection(location_of(text, start), location_of(text, min(end, len(text))))
+        self.selection = Selection.cursor(location_of(text, start))
+        self.refresh()
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)

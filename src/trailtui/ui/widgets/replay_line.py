@@ -1,5 +1,6 @@
 """One line above the status line: the replay's clock and speed, events per second, records skipped and
-alarms in ALARM (a live account shows `live` instead of the replay's clock)."""
+alarms in ALARM. A live account shows `live` instead of the replay's clock, then the connection's health
+(throttling, retries, the last failure) and the backend's latest notice (which log group, and why)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.widget import Widget
 
 from trailtui.backends.base import ReplayStatus
 from trailtui.ui.result_rows import TimeZoneName
+from trailtui.ui.safe import event_text
 from trailtui.ui.time_input import clock_text
 
 ZONE_LABELS: dict[TimeZoneName, str] = {"utc": "UTC", "local": "local"}
@@ -37,6 +39,12 @@ class ReplayLine(Widget):
     """True when the backend is a live account (no replay)."""
     alarms_in_alarm: reactive[int] = reactive(0)
     """Alarms whose state is ALARM."""
+    alarms_known: reactive[bool] = reactive(True)
+    """False when the last read of the alarms failed."""
+    health: reactive[str] = reactive("")
+    """A live account's connection health (Health.summary()); empty when all is well."""
+    notice: reactive[str] = reactive("")
+    """A live backend's latest notice."""
     records_skipped: reactive[int] = reactive(0)
     """Records the inputs could not read."""
     zone: reactive[TimeZoneName] = reactive("utc")
@@ -45,8 +53,12 @@ class ReplayLine(Widget):
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         state_style = self.get_component_rich_style("replay-line--state")
         status = self.status
+        warning = self.get_component_rich_style("replay-line--warning")
         if self.live:
             text.append("live", state_style)
+            if self.health:
+                text.append(" │ ")
+                text.append_text(event_text(self.health, warning))
         elif status is None:
             text.append("replay not started", state_style)
         else:
@@ -55,7 +67,9 @@ class ReplayLine(Widget):
             clock = "--" if status.clock_ms is None else clock_text(status.clock_ms, self.zone)
             text.append(f" {clock} {ZONE_LABELS[self.zone]}")
         text.append(" │ ")
-        if self.alarms_in_alarm:
+        if not self.alarms_known:
+            text.append("alarms unknown", warning)
+        elif self.alarms_in_alarm:
             alarm_style = self.get_component_rich_style("replay-line--alarm")
             text.append(f" {self.alarms_in_alarm} in ALARM ", alarm_style)
         else:
@@ -66,10 +80,12 @@ class ReplayLine(Widget):
                 text.append(f" │ {status.events_per_s:,.0f} ev/s")
         if self.records_skipped:
             text.append(" │ ")
-            warning = self.get_component_rich_style("replay-line--warning")
             text.append(f"{self.records_skipped:,} skipped", warning)
         if status is not None and not self.live:
             text.append(f" │ {status.events_delivered:,} events")
+        if self.live and self.notice:
+            text.append(" │ ")
+            text.append_text(event_text(self.notice))
         return text
 
 
