@@ -89,6 +89,16 @@ class LocalBackend(LocalMonitoring):
         self._ids = itertools.count(1)
         self._report = InputReport()
 
+    def configure_query_cache(self, *, background: bool, directory: Path | None = None) -> None:
+        """How queries reuse earlier reads: `background` builds a session cache after a first scan (for a
+        session of several queries); `directory` keeps the cache in a file there, read by later processes
+        (`trailtui query --cache`)."""
+        self._query_cache.configure(background, directory)
+
+    def query_cache_notices(self) -> list[str]:
+        """What happened to a cache file worth telling (discarded as damaged or stale format, not written)."""
+        return list(self._query_cache.notices)
+
     def input_files(self) -> list[InputFile]:
         if self._files is None:
             self._files = list_input_files(self.paths)

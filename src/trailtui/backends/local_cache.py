@@ -15,24 +15,28 @@ A query runs in one of three ways, each giving exactly what a scan of the files 
   as often as it occurs);
 - otherwise the selected events are rebuilt from their compressed JSON and run through the usual scan,
   after keeping only the newest rows that can matter when the query ends newest-first or sorts by time.
-The cache is valid while every input file keeps its size and modification time.
+The cache is valid while every input file keeps its size and modification time. `trailtui query --cache`
+keeps it in a file for later processes (`local_cache_file`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import os
 import threading
+import time
 import zlib
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from threading import Event as Flag
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -45,7 +49,7 @@ from trailtui.backends.local_scan import (
     worker_context,
 )
 from trailtui.events.model import Event, field_getter
-from trailtui.events.readers import read_path
+from trailtui.events.readers import FileReading, read_path
 from trailtui.insights import ast, executor
 from trailtui.insights.aggregates import (
     CountAggregator,
@@ -54,10 +58,14 @@ from trailtui.insights.aggregates import (
     SumAggregator,
 )
 from trailtui.insights.checks import IMPLICIT_TIMESTAMP_FUNCTIONS, parse_outputs
-from trailtui.insights.compiler import Record
+from trailtui.insights.compiler import ExpressionCompiler, Record, Scope
 from trailtui.insights.pushdown import FieldTest, field_tests
 from trailtui.insights.results import ScanStatistics
 from trailtui.insights.steps import EndStep, LimitStep, SortStep, StatsStep, hashable_values
+from trailtui.insights.values import QueryContext, Timestamp
+
+if TYPE_CHECKING:
+    from trailtui.backends.local_cache_file import MappedFile
 
 CACHED_FIELDS = (
     "eventSource",
@@ -94,6 +102,15 @@ REPEATED_BY_WEIGHT = (SumAggregator, PercentileAggregator)
 CACHE_CHUNK_BYTES = 2 * 1024 * 1024
 MAX_REBUILT_EVENTS = 20_000
 SYSTEM_COLUMNS = {"@timestamp": TIMESTAMP, "@ingestionTime": TIMESTAMP}
+ARRAY_SECTIONS = {
+    "file_sizes": "q",
+    "file_of": "I",
+    "ordinals": "I",
+    "timestamps": "q",
+    "block_starts": "q",
+    "explicit": "I",
+    "sorted_by_time": "I",
+}
 
 
 FileKey = tuple[str, int, int]
@@ -104,7 +121,8 @@ class Column:
     """Distinct values (code 0 is "missing") and one code per event."""
 
     values: list[Any] = field(default_factory=lambda: [None])
-    codes: array = field(default_factory=lambda: array("I"))
+    codes: Any = field(default_factory=lambda: array("I"))
+    """An `array("I")` while building; a read-only memoryview (`B`, `H` or `I`) when mapped from disk."""
     index: dict[Any, int] = field(default_factory=lambda: {_value_key(None): 0})
 
     def add(self, value: Any) -> None:
@@ -149,25 +167,41 @@ class CachePart:
     blocks: list[bytes] = field(default_factory=list)
     explicit: list[int] = field(default_factory=list)
     """Events whose @message is text the file carried (exports), not the record re-serialised."""
+    report: InputReport = field(default_factory=InputReport)
+    """What reading these files skipped, as a scan of them reports it."""
+
+
+def _account(report: InputReport, reading: FileReading) -> None:
+    problem = reading.problem_line()
+    if problem is not None:
+        report.problem_lines.append(problem)
+    if reading.skipped_file_reason is not None:
+        report.files_skipped += 1
+    else:
+        report.files_read += 1
+    report.records_skipped += reading.skipped_records
 
 
 def build_part(paths: Sequence[str]) -> CachePart:
     """Worker entry point: read files and encode their events."""
     part = CachePart()
-    columns = {name: Column() for name in (*CACHED_FIELDS, ACCOUNT, REGION)}
-    part.columns = columns
-    getters = [(columns[name].add, field_getter(name)) for name in CACHED_FIELDS]
-    add_account, add_region = columns[ACCOUNT].add, columns[REGION].add
+    names = (*CACHED_FIELDS, ACCOUNT, REGION)
+    raw: list[list[Any]] = [[] for _ in names]
+    getters = [(values.append, _build_getter(name)) for values, name in zip(raw, CACHED_FIELDS, strict=False)]
+    add_account, add_region = raw[-2].append, raw[-1].append
+    add_file, add_ordinal, add_time = part.file_of.append, part.ordinals.append, part.timestamps.append
     pending: list[bytes] = []
+    dumps = orjson.dumps
     for path in paths:
         reading = read_path(path)
         file_number = len(part.paths)
+        _account(part.report, reading)
         part.paths.append(path)
         part.file_sizes.append(reading.content_size // max(1, reading.event_count))
         for event in reading.events:
-            part.file_of.append(file_number)
-            part.ordinals.append(event.ordinal)
-            part.timestamps.append(event.timestamp_ms)
+            add_file(file_number)
+            add_ordinal(event.ordinal)
+            add_time(event.timestamp_ms)
             add_account(event.account)
             add_region(event.region)
             for add, read in getters:
@@ -176,31 +210,128 @@ def build_part(paths: Sequence[str]) -> CachePart:
                 part.explicit.append(len(part.timestamps) - 1)
                 message = event._message.encode("utf-8", "surrogatepass")
             else:
-                message = orjson.dumps(event.record)
+                message = dumps(event.record)
             pending.append(len(message).to_bytes(4, "little") + message)
             if len(pending) == BLOCK_EVENTS:
                 part.blocks.append(zlib.compress(b"".join(pending), COMPRESSION_LEVEL))
                 pending = []
     if pending:
         part.blocks.append(zlib.compress(b"".join(pending), COMPRESSION_LEVEL))
+    part.columns = {name: encode_column(values) for name, values in zip(names, raw, strict=True)}
     return part
 
 
-class SessionCache:
-    """The merged cache of every input file (see the module docstring)."""
+def _build_getter(name: str) -> Callable[[Event], Any]:
+    """`field_getter(name)`, with a shortcut for `a.b` when the record's `a` is an object: the general
+    path walk takes `a` first too, and then finds `b` in it or nothing."""
+    general = field_getter(name)
+    segments = name.split(".")
+    if len(segments) != 2:
+        return general
+    outer, inner = segments
 
-    def __init__(self, key: list[FileKey]) -> None:
+    def read(event: Event) -> Any:
+        node = event.record.get(outer)
+        if type(node) is dict:
+            value = node.get(inner)
+            return None if isinstance(value, dict | list) else value
+        return general(event)
+
+    return read
+
+
+def encode_column(values: list[Any]) -> Column:
+    """Dictionary-encode values (code 0 for missing), in order of first appearance.
+
+    When the present values are all of one type they can go through dicts as they are (in C); a mix of
+    types goes value by value, keeping `1`, `1.0` and `true` apart.
+    """
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if len(kinds) > 1 or (kinds and next(iter(kinds)) not in (str, bool, int)):
+        column = Column()
+        for value in values:
+            column.add(value)
+        return column
+    distinct = [None, *dict.fromkeys(values)]
+    if len(distinct) > 1 and None in distinct[1:]:
+        distinct = [value for value in distinct if value is not None]
+        distinct.insert(0, None)
+    index = {value: code for code, value in enumerate(distinct)}
+    codes = array("I", map(index.__getitem__, values))
+    key_index = {(value if type(value) is str else _value_key(value)): code for value, code in index.items()}
+    return Column(distinct, codes, key_index)
+
+
+class SessionCache:
+    """The merged cache of every input file (see the module docstring).
+
+    Built in memory (`add` each part, then `finish`), or mapped from a file written by `save_cache`, whose
+    sections load when first read: a query reads only the columns it needs and the blocks it rebuilds.
+    """
+
+    def __init__(self, key: list[FileKey], source: MappedFile | None = None) -> None:
         self.key = key
+        self.source = source
         self.paths: list[str] = []
-        self.file_sizes = array("q")
-        self.file_of = array("I")
-        self.ordinals = array("I")
-        self.timestamps = array("q")
-        self.columns: dict[str, Column] = {name: Column() for name in (*CACHED_FIELDS, ACCOUNT, REGION)}
-        self.blocks: list[bytes] = []
-        self.block_starts = array("q")
-        self.explicit: set[int] = set()
-        self._sorted_by_time: array | None = None
+        self.report = InputReport()
+        self._arrays: dict[str, Any] = {}
+        self._columns = LazyColumns(source)
+        self._blocks: Any = []
+        self._explicit: set[int] | None = None
+        self._all_statistics: ScanStatistics | None = None
+        self._code_counts: dict[str, Counter[int]] = {}
+        self._binned: dict[ast.Call, tuple[Column, list[int]] | None] = {}
+        if source is None:
+            for name, typecode in ARRAY_SECTIONS.items():
+                if name != "sorted_by_time":
+                    self._arrays[name] = array(typecode)
+            self._explicit = set()
+            for name in (*CACHED_FIELDS, ACCOUNT, REGION):
+                self._columns[name] = Column()
+        else:
+            self._blocks = source.blocks()
+
+    def _array(self, name: str) -> Any:
+        found = self._arrays.get(name)
+        if found is None:
+            assert self.source is not None
+            found = self._arrays[name] = self.source.array(name)
+        return found
+
+    @property
+    def file_sizes(self) -> Any:
+        return self._array("file_sizes")
+
+    @property
+    def file_of(self) -> Any:
+        return self._array("file_of")
+
+    @property
+    def ordinals(self) -> Any:
+        return self._array("ordinals")
+
+    @property
+    def timestamps(self) -> Any:
+        return self._array("timestamps")
+
+    @property
+    def block_starts(self) -> Any:
+        return self._array("block_starts")
+
+    @property
+    def columns(self) -> LazyColumns:
+        return self._columns
+
+    @property
+    def blocks(self) -> Any:
+        return self._blocks
+
+    @property
+    def explicit(self) -> set[int]:
+        if self._explicit is None:
+            self._explicit = set(self._array("explicit"))
+        return self._explicit
 
     def add(self, part: CachePart) -> None:
         offset, file_offset = len(self.timestamps), len(self.paths)
@@ -210,18 +341,23 @@ class SessionCache:
         self.ordinals.extend(part.ordinals)
         for position in range(len(part.blocks)):
             self.block_starts.append(offset + position * BLOCK_EVENTS)
-        self.blocks.extend(part.blocks)
+        self._blocks.extend(part.blocks)
         self.timestamps.extend(part.timestamps)
         self.explicit.update(offset + position for position in part.explicit)
         for name, column in part.columns.items():
             self.columns[name].extend(column)
+        self.report.problem_lines.extend(part.report.problem_lines)
+        self.report.files_read += part.report.files_read
+        self.report.files_skipped += part.report.files_skipped
+        self.report.records_skipped += part.report.records_skipped
 
     def finish(self) -> None:
-        """Encode @timestamp as a column too (its distinct seconds are few) once every part is in."""
+        """Encode @timestamp as a column too (its distinct seconds are few), and order rows by time."""
         column = Column()
         for timestamp_ms in self.timestamps:
             column.add(timestamp_ms)
         self.columns[TIMESTAMP] = column
+        self.sorted_by_time()
 
     @property
     def size(self) -> int:
@@ -231,36 +367,93 @@ class SessionCache:
         sizes, file_of = self.file_sizes, self.file_of
         return sum(sizes[file_of[row]] for row in rows)
 
-    def sorted_by_time(self) -> array:
-        if self._sorted_by_time is None:
-            self._sorted_by_time = array("I", sorted(range(self.size), key=self.timestamps.__getitem__))
-        return self._sorted_by_time
+    def all_statistics(self) -> ScanStatistics:
+        """A scan's statistics over every row (computed once; a fresh copy each time)."""
+        if self._all_statistics is None:
+            statistics = ScanStatistics()
+            accounts = self.columns[ACCOUNT]
+            statistics.records_scanned = self.size
+            counts = Counter(self.file_of)
+            sizes = self.file_sizes
+            statistics.bytes_scanned = sum(sizes[number] * count for number, count in counts.items())
+            statistics.accounts = {accounts.values[code] for code in set(accounts.codes)}
+            self._all_statistics = statistics
+        cached = self._all_statistics
+        copy = ScanStatistics()
+        copy.records_scanned, copy.bytes_scanned = cached.records_scanned, cached.bytes_scanned
+        copy.accounts = set(cached.accounts)
+        return copy
+
+    def code_counts(self, name: str) -> Counter[int]:
+        """How many rows hold each code of a column (counted once per cache)."""
+        counts = self._code_counts.get(name)
+        if counts is None:
+            counts = self._code_counts[name] = Counter(self.columns[name].codes)
+        return counts
+
+    def binned_times(self, call: ast.Call, context: QueryContext) -> tuple[Column, list[int]] | None:
+        """`binned_times` of the @timestamp column for one `bin` call (computed once per call)."""
+        if call not in self._binned:
+            self._binned[call] = binned_times(self.columns[TIMESTAMP], call, context)
+        return self._binned[call]
+
+    def sorted_by_time(self) -> Any:
+        """Rows in time order (ties in row order)."""
+        found = self._arrays.get("sorted_by_time")
+        if found is None and self.source is not None and self.source.has("sorted_by_time"):
+            found = self._array("sorted_by_time")
+        if found is None:
+            found = array("I", sorted(range(self.size), key=self.timestamps.__getitem__))
+            self._arrays["sorted_by_time"] = found
+        return found
 
     def events(self, rows: Sequence[int]) -> list[Event]:
         """Rebuild the events of some rows (in the order given) from their compressed JSON."""
         accounts, regions = self.columns[ACCOUNT], self.columns[REGION]
+        block_starts, blocks, explicit_rows = self.block_starts, self.blocks, self.explicit
+        timestamps, paths, file_of, ordinals = self.timestamps, self.paths, self.file_of, self.ordinals
         events: list[Event] = []
         decoded_block = -1
         messages: list[bytes] = []
         for row in rows:
-            block = bisect_right(self.block_starts, row) - 1
+            block = bisect_right(block_starts, row) - 1
             if block != decoded_block:
-                messages = _split_block(zlib.decompress(self.blocks[block]))
+                messages = _split_block(zlib.decompress(blocks[block]))
                 decoded_block = block
-            message = messages[row - self.block_starts[block]]
-            explicit = row in self.explicit
+            message = messages[row - block_starts[block]]
+            explicit = row in explicit_rows
             events.append(
                 Event(
                     orjson.loads(message),
-                    self.timestamps[row],
-                    self.paths[self.file_of[row]],
-                    self.ordinals[row],
+                    timestamps[row],
+                    paths[file_of[row]],
+                    ordinals[row],
                     accounts.values[accounts.codes[row]],
                     regions.values[regions.codes[row]],
                     message.decode("utf-8", "surrogatepass") if explicit else None,
                 )
             )
         return events
+
+
+class LazyColumns(dict[str, Column]):
+    """The columns by name; a mapped cache loads each the first time it is asked for."""
+
+    def __init__(self, source: MappedFile | None) -> None:
+        super().__init__()
+        self.source = source
+
+    def __missing__(self, name: str) -> Column:
+        if self.source is None or not self.source.has_column(name):
+            raise KeyError(name)
+        column = self[name] = self.source.column(name)
+        return column
+
+    def get(self, name: str, default: Any = None) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            return default
 
 
 def _split_block(data: bytes) -> list[bytes]:
@@ -285,6 +478,10 @@ def file_key(paths: Sequence[str]) -> list[FileKey]:
     return key
 
 
+class CacheCorrupt(Exception):
+    """The file is not a cache this version can read, or a section fails its check."""
+
+
 # --- running a query over the cache ---------------------------------------------------------------
 
 
@@ -306,7 +503,7 @@ def run_cached(
     plan = executor.Plan(compiled.query, options)
     needed = _columns_read(compiled.query)
     if isinstance(plan.barrier, StatsStep) and needed is not None and _weights_exact(plan.barrier):
-        return _run_by_combination(cache, plan, rows, needed, statistics)
+        return _run_by_combination(cache, plan, rows, needed, statistics, compiled.query, options.context)
     reaching = None
     if pushed_all and _prefix_keeps_every_row(compiled.query):
         reaching = len(rows) if rows is not None else cache.size
@@ -335,17 +532,13 @@ def _rows_in_range(cache: SessionCache, options: executor.RunOptions) -> list[in
 
 
 def _statistics(cache: SessionCache, rows: list[int] | None) -> ScanStatistics:
+    if rows is None:
+        return cache.all_statistics()
     statistics = ScanStatistics()
     accounts = cache.columns[ACCOUNT]
-    if rows is None:
-        statistics.records_scanned = cache.size
-        counts = Counter(cache.file_of)
-        statistics.bytes_scanned = sum(cache.file_sizes[number] * count for number, count in counts.items())
-        statistics.accounts = {accounts.values[code] for code in set(accounts.codes)}
-    else:
-        statistics.records_scanned = len(rows)
-        statistics.bytes_scanned = cache.event_sizes(rows)
-        statistics.accounts = {accounts.values[accounts.codes[row]] for row in rows}
+    statistics.records_scanned = len(rows)
+    statistics.bytes_scanned = cache.event_sizes(rows)
+    statistics.accounts = {accounts.values[accounts.codes[row]] for row in rows}
     return statistics
 
 
@@ -415,8 +608,10 @@ def _newest_that_matter(
     else:
         kept = heapq.nlargest(bound, rows, key=timestamps.__getitem__)
     oldest_kept = min(timestamps[row] for row in kept)
-    candidates = range(cache.size) if rows is None else rows
-    return sorted(row for row in candidates if timestamps[row] >= oldest_kept)
+    if rows is None:
+        order = cache.sorted_by_time()
+        return sorted(order[bisect_left(order, oldest_kept, key=timestamps.__getitem__) :])
+    return sorted(row for row in rows if timestamps[row] >= oldest_kept)
 
 
 def _sorts_newest_first(query: ast.Query) -> bool:
@@ -487,16 +682,22 @@ def _run_by_combination(
     rows: list[int] | None,
     needed: list[str],
     statistics: ScanStatistics,
+    query: ast.Query,
+    context: QueryContext,
 ) -> executor.Partial:
     stats = plan.barrier
     assert isinstance(stats, StatsStep)
     if stats.needs_time and TIMESTAMP not in needed:
         needed = [*needed, TIMESTAMP]
     columns = [cache.columns[name] for name in needed]
-    if rows is None:
-        combinations = Counter(zip(*(column.codes for column in columns), strict=True))
-    else:
-        combinations = Counter(zip(*(map(column.codes.__getitem__, rows) for column in columns), strict=True))
+    recoded: dict[int, list[int]] = {}
+    if TIMESTAMP in needed and not stats.needs_time:
+        call = _single_bin_call(query)
+        binned = cache.binned_times(call, context) if call is not None else None
+        if binned is not None:
+            position = needed.index(TIMESTAMP)
+            columns[position], recoded[position] = binned
+    combinations = _count_combinations(cache, needed, rows, recoded)
     state = stats.new_state()
     matched = 0
     steps = plan.prefix
@@ -509,6 +710,106 @@ def _run_by_combination(
             _weighted_add(stats, state, record, weight)
     statistics.records_matched = matched
     return executor.Partial(statistics, state)
+
+
+def _count_combinations(
+    cache: SessionCache, needed: list[str], rows: list[int] | None, recoded: dict[int, list[int]]
+) -> Counter[tuple[int, ...]]:
+    """How many rows share each combination of codes, in order of first appearance; a column in
+    `recoded` counts by its codes' new codes (a time by its bucket)."""
+    columns = [cache.columns[name] for name in needed]
+    if len(columns) == 1:
+        counts = cache.code_counts(needed[0]) if rows is None else None
+        if counts is None:
+            codes = columns[0].codes
+            counts = Counter(codes if rows is None else map(codes.__getitem__, rows))
+        mapping = recoded.get(0)
+        if mapping is None:
+            return Counter({(code,): count for code, count in counts.items()})
+        folded: Counter[tuple[int, ...]] = Counter()
+        for code, count in counts.items():
+            folded[(mapping[code],)] += count
+        return folded
+    streams = []
+    for position, column in enumerate(columns):
+        codes = column.codes
+        stream: Iterable[int] = codes if rows is None else map(codes.__getitem__, rows)
+        if position in recoded:
+            stream = map(recoded[position].__getitem__, stream)
+        streams.append(stream)
+    return Counter(zip(*streams, strict=True))
+
+
+def binned_times(times: Column, call: ast.Call, context: QueryContext) -> tuple[Column, list[int]] | None:
+    """When a query reads @timestamp only through one `bin(period)` call: a column of its buckets, and
+    the bucket's code for each time's code (None if some time has no bucket).
+
+    Rows whose times share a bucket then make one combination instead of one per distinct second. `bin`
+    rounds down, so it is monotonic: along the sorted distinct times each bucket is one run, found by a
+    binary search (a few hundred evaluations instead of one per time). A bucket stands in for its times
+    only if binning it again gives itself, which is checked.
+    """
+    compiled = ExpressionCompiler(Scope(), context).compile(call)
+
+    def bucket(moment: int) -> Any:
+        return compiled(Record(Event({}, moment, "", 0, "", ""), {}))
+
+    values = times.values
+    if not set(map(type, values[1:])) <= {int}:
+        return None
+    ordered = sorted(range(1, len(values)), key=values.__getitem__)
+    buckets = Column()
+    bucket_codes = [0] * len(values)
+    start = 0
+    while start < len(ordered):
+        value = bucket(values[ordered[start]])
+        if type(value) is not Timestamp or bucket(int(value)) != value:
+            return None
+        low, high = start, len(ordered) - 1
+        while low < high:  # the last position whose time falls in the same bucket
+            middle = (low + high + 1) // 2
+            if bucket(values[ordered[middle]]) == value:
+                low = middle
+            else:
+                high = middle - 1
+        buckets.add(int(value))
+        code = len(buckets.values) - 1
+        for position in range(start, low + 1):
+            bucket_codes[ordered[position]] = code
+        start = low + 1
+    return buckets, bucket_codes
+
+
+def _single_bin_call(query: ast.Query) -> ast.Call | None:
+    """The one `bin(...)` call the streaming part and the first `stats` make, if @timestamp is read
+    nowhere else."""
+    calls: set[ast.Call] = set()
+    for command in query.commands:
+        expressions: list[ast.Expression] = []
+        match command:
+            case ast.Filter(condition=condition):
+                expressions = [condition]
+            case ast.Fields(items=items):
+                expressions = [item.expression for item in items]
+            case ast.Parse(source=source) if source is not None:
+                expressions = [source]
+            case ast.Unnest(field=unnested):
+                expressions = [unnested]
+            case ast.Stats(items=items, by=by):
+                expressions = [item.expression for item in (*items, *by)]
+        for expression in expressions:
+            for node in ast.walk(expression):
+                if isinstance(node, ast.Field) and node.name in SYSTEM_COLUMNS:
+                    return None
+                if isinstance(node, ast.Call) and node.key in IMPLICIT_TIMESTAMP_FUNCTIONS:
+                    if node.key != "bin" or not all(
+                        isinstance(argument, ast.DurationLiteral) for argument in node.args
+                    ):
+                        return None
+                    calls.add(node)
+        if isinstance(command, ast.Stats):
+            break
+    return next(iter(calls)) if len(calls) == 1 else None
 
 
 def _stand_in(needed: list[str], columns: list[Column], codes: tuple[int, ...]) -> Event:
@@ -555,17 +856,28 @@ def _weighted_add(step: StatsStep, table: Any, record: Record, weight: int) -> N
 # --- building -------------------------------------------------------------------------------------
 
 
-def build_cache(files: Sequence[InputFile], cancelled: Flag) -> SessionCache | None:
-    """Read every file into a cache, in worker processes for large inputs; None if cancelled."""
+def build_cache(
+    files: Sequence[InputFile], cancelled: Flag, on_part: Callable[[CachePart], None] | None = None
+) -> SessionCache | None:
+    """Read every file into a cache, in worker processes for large inputs; None if cancelled.
+
+    `on_part` sees each part as it is merged (to show progress).
+    """
     key = file_key([input_file.path for input_file in files])
     cache = SessionCache(key)
     chunks = [[input_file.path for input_file in chunk] for chunk in chunk_files(files, CACHE_CHUNK_BYTES)]
     total = sum(input_file.size for input_file in files)
+
+    def add(part: CachePart) -> None:
+        cache.add(part)
+        if on_part is not None:
+            on_part(part)
+
     if total < PARALLEL_THRESHOLD_BYTES or (os.cpu_count() or 1) < 2:
         for chunk in chunks:
             if cancelled.is_set():
                 return None
-            cache.add(build_part(chunk))
+            add(build_part(chunk))
     else:
         with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=worker_context()) as pool:
             futures = [pool.submit(build_part, chunk) for chunk in chunks]
@@ -574,7 +886,7 @@ def build_cache(files: Sequence[InputFile], cancelled: Flag) -> SessionCache | N
                     for pending in futures:
                         pending.cancel()
                     return None
-                cache.add(future.result())
+                add(future.result())
     cache.finish()
     return cache
 
@@ -583,21 +895,32 @@ class QueryCache:
     """A LocalBackend's session cache: built in the background after the first full scan, then used.
 
     A query that starts while the cache is being built waits for it (the build costs about one scan).
-    Set TRAILTUI_SESSION_CACHE=0 to turn it off.
+    Set TRAILTUI_SESSION_CACHE=0 to turn it off. With a `directory` (`trailtui query --cache`), the cache
+    is instead read from a file there, or built before the first query and written for the next process.
     """
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled and os.environ.get("TRAILTUI_SESSION_CACHE", "1") != "0"
+        self.background = True
+        self.directory: Path | None = None
+        self.notices: list[str] = []
         self._cache: SessionCache | None = None
         self._report = InputReport()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._closing = Flag()
 
+    def configure(self, background: bool, directory: Path | None) -> None:
+        """`background`: build a cache after a first scan; `directory`: keep caches in files there."""
+        self.background = background
+        self.directory = directory
+
     def run(self, scan: QueryScan) -> executor.Partial | None:
         """The scan's merged partial from the cache, or None when there is no valid cache."""
         if not self.enabled:
             return None
+        if self.directory is not None and self._cache is None:
+            self._cache = self._from_directory(scan)
         thread = self._thread
         while thread is not None and thread.is_alive():
             if scan.cancelled.is_set():
@@ -606,20 +929,79 @@ class QueryCache:
         cache = self._cache
         if cache is None or file_key([input_file.path for input_file in scan.files]) != cache.key:
             return None
-        partial = run_cached(cache, scan.compiled, scan.options)
+        try:
+            partial = run_cached(cache, scan.compiled, scan.options)
+        except CacheCorrupt as error:
+            self._discard(error)
+            return None
         if partial is None:
             return None
-        scan.report = replace(self._report, problem_lines=list(self._report.problem_lines))
+        report = cache.report if self.directory is not None else self._report
+        scan.report = replace(report, problem_lines=list(report.problem_lines))
         progress = scan.progress
         progress.files_total = progress.files_done = len(scan.files)
         progress.bytes_total = progress.bytes_done = sum(input_file.size for input_file in scan.files)
         progress.events_read = partial.statistics.records_scanned
         return partial
 
+    def _from_directory(self, scan: QueryScan) -> SessionCache | None:
+        """The cache file for these inputs, or a new cache built now and written there."""
+        from trailtui.backends.local_cache_file import cache_file, load_cache, max_cache_bytes, save_cache
+
+        assert self.directory is not None
+        files = list(scan.files)
+        key = file_key([input_file.path for input_file in files])
+        path = cache_file(self.directory, [input_file.path for input_file in files])
+        try:
+            cache = load_cache(path, key)
+        except CacheCorrupt as error:
+            self.notices.append(f"discarded the query cache {path}: {error}")
+            with contextlib.suppress(OSError):
+                path.unlink()
+            cache = None
+        if cache is not None:
+            return cache
+        progress = scan.progress
+        progress.files_total = len(files)
+        progress.bytes_total = sum(input_file.size for input_file in files)
+        started = time.monotonic()
+
+        def on_part(part: CachePart) -> None:
+            first = progress.files_done
+            progress.files_done += len(part.paths)
+            progress.bytes_done += sum(input_file.size for input_file in files[first : progress.files_done])
+            progress.events_read += len(part.timestamps)
+            progress.elapsed_s = time.monotonic() - started
+
+        built = build_cache(files, scan.cancelled, on_part)
+        progress.files_done = progress.bytes_done = progress.events_read = 0
+        if built is None:
+            return None
+        try:
+            note = save_cache(built, path, max_cache_bytes())
+        except OSError as error:
+            note = f"query cache not written to {path}: {error.strerror or error}"
+        if note is not None:
+            self.notices.append(note)
+        return built
+
+    def _discard(self, error: CacheCorrupt) -> None:
+        cache, self._cache = self._cache, None
+        if cache is not None and cache.source is not None:
+            self.notices.append(f"discarded the query cache {cache.source.path}: {error}")
+            with contextlib.suppress(OSError):
+                cache.source.path.unlink()
+
     def start_building(self, scan: QueryScan) -> None:
         """After a complete scan of files (never stdin), build the cache of those files in the background."""
         with self._lock:
-            if not self.enabled or self._thread is not None or self._closing.is_set():
+            if (
+                not self.enabled
+                or not self.background
+                or self.directory is not None
+                or self._thread is not None
+                or self._closing.is_set()
+            ):
                 return
             self._report = scan.report
             files = list(scan.files)

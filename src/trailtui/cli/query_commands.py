@@ -8,6 +8,8 @@ import sys
 from typing import Any
 
 from trailtui.backends.base import TERMINAL_STATUSES, Backend, BackendError, MalformedQuery, QueryRequest
+from trailtui.backends.local import LocalBackend
+from trailtui.backends.local_cache_file import cache_directory
 from trailtui.cli import output
 from trailtui.cli.inputs import (
     UsageError,
@@ -23,6 +25,10 @@ from trailtui.insights.errors import MalformedQueryError
 from trailtui.insights.executor import compile_query
 
 POLL_INTERVAL_S = 0.1
+FIRST_POLL_INTERVAL_S = 0.005
+"""Polls of a local query start this often and slow down to POLL_INTERVAL_S: a query answered from a
+cache ends in milliseconds, and a fixed 0.1 s poll would add up to that to every run. (CloudWatch is
+polled every POLL_INTERVAL_S from the start, within its request rate.)"""
 
 
 def add_query_parser(commands: Any) -> None:
@@ -37,6 +43,13 @@ def add_query_parser(commands: Any) -> None:
     add_time_arguments(parser)
     parser.add_argument("--limit", type=int, metavar="N", help="at most N rows (1 to 100000; default 10000)")
     parser.add_argument("--format", choices=output.FORMATS, default="table")
+    parser.add_argument(
+        "--cache",
+        action="store_true",
+        help="keep what was read in a cache file ($XDG_CACHE_HOME/trailtui) so later queries over the same "
+        "unchanged files answer without reading them again",
+    )
+    parser.add_argument("--cache-dir", metavar="DIR", help="like --cache, with the cache files in DIR")
     add_live_arguments(parser)
     parser.set_defaults(run=run_query_command)
 
@@ -59,6 +72,8 @@ def run_query_command(options: argparse.Namespace) -> int:
         start_ms, end_ms = time_range(options)
         if options.limit is not None and not 1 <= options.limit <= 100_000:
             raise UsageError("--limit must be between 1 and 100000")
+        if options.live and (options.cache or options.cache_dir):
+            raise UsageError("--cache is for local files, not --live")
         backend = backend_from_options(options, paths)
     except UsageError as error:
         fail(str(error))
@@ -66,6 +81,12 @@ def run_query_command(options: argparse.Namespace) -> int:
     except BackendError as error:
         fail(str(error))
         return 1
+    if isinstance(backend, LocalBackend):
+        # One query per process: a background session cache would only delay the exit.
+        caching = options.cache or options.cache_dir is not None
+        backend.configure_query_cache(
+            background=False, directory=cache_directory(options.cache_dir) if caching else None
+        )
     request = QueryRequest(query_text, start_ms, end_ms, options.limit)
     print_lint_warnings(query_text)
     try:
@@ -77,6 +98,9 @@ def run_query_command(options: argparse.Namespace) -> int:
         fail(str(error))
         return 1
     print_notices(backend)
+    if isinstance(backend, LocalBackend):
+        for notice in backend.query_cache_notices():
+            fail(notice)
     report = backend.input_report()
     print_input_report(report)
     if results["status"] != "Complete":
@@ -118,13 +142,15 @@ async def run_to_completion(backend: Backend, request: QueryRequest) -> tuple[st
     """StartQuery, then poll GetQueryResults until the query ends, drawing progress on a terminal."""
     progress = ProgressLine()
     query_id = await backend.start_query(request)
+    interval = FIRST_POLL_INTERVAL_S if isinstance(backend, LocalBackend) else POLL_INTERVAL_S
     try:
         while True:
             results = await backend.get_query_results(query_id)
             if results["status"] in TERMINAL_STATUSES:
                 return query_id, results
             progress.update(backend.query_progress(query_id))
-            await asyncio.sleep(POLL_INTERVAL_S)
+            await asyncio.sleep(interval)
+            interval = min(POLL_INTERVAL_S, interval * 2)
     finally:
         progress.clear()
         await backend.close()
