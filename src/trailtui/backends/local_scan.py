@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -191,18 +191,19 @@ class QueryScan:
             MIN_CHUNK_BYTES, min(CHUNK_BYTES, self.progress.bytes_total // (workers * CHUNKS_PER_WORKER))
         )
         with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
-            futures = [
-                pool.submit(scan_files, self.compiled.text, [f.path for f in chunk], self.options)
-                for chunk in chunk_files(self.files, chunk_bytes)
-            ]
-            order = {future: position for position, future in enumerate(futures)}
+            # Only `order` and `pending` refer to a future, and a finished one leaves both: a future keeps
+            # its result, so a list of every future would keep every chunk's partial until the end.
+            order = {
+                pool.submit(scan_files, self.compiled.text, [f.path for f in chunk], self.options): position
+                for position, chunk in enumerate(chunk_files(self.files, chunk_bytes))
+            }
             finished: dict[int, ChunkResult] = {}
             next_position = 0
-            pending = set(futures)
+            pending = set(order)
             while pending:
                 done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-                for future in done:
-                    finished[order[future]] = future.result()
+                _collect(done, order, finished)
+                del done
                 while next_position in finished:
                     self._absorb(finished.pop(next_position), started)
                     next_position += 1
@@ -223,6 +224,14 @@ class QueryScan:
         self.report.files_read += result.files - result.files_skipped
         self.report.files_skipped += result.files_skipped
         self.report.records_skipped += result.records_skipped
+
+
+def _collect(
+    done: set[Future[ChunkResult]], order: dict[Future[ChunkResult], int], finished: dict[int, ChunkResult]
+) -> None:
+    """Move finished chunks' results into `finished` by position, forgetting their futures."""
+    for future in done:
+        finished[order.pop(future)] = future.result()
 
 
 @lru_cache(maxsize=1)
