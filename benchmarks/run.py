@@ -10,6 +10,8 @@ beside it for the peers that read NDJSON. Measured, for each query (the use case
 a set of our own):
 - trailtui cold: `python -m trailtui query ... --format json` in a fresh process, as a user runs it;
 - trailtui warm: later queries in one session (a LocalBackend kept open, as the console keeps it);
+- trailtui CLI cache: `trailtui query ... --cache-dir D` in a fresh process, the cache file already written
+  (and what a fresh process costs before any query: interpreter start and imports);
 - DuckDB: read_json over the gz files with a typed schema (the best typed query we could write); over the
   NDJSON copy; and warm, from a table loaded once;
 - jq over the NDJSON copy;
@@ -290,12 +292,30 @@ def orjson_floor(files: list[Path]) -> tuple[float, int]:
     return time.perf_counter() - started, events
 
 
+def trailtui_env() -> dict[str, str]:
+    """The environment trailtui runs in: bytecode cached (in bench-data/pycache, outside the tree) as an
+    installed package has it, even where the shell sets PYTHONDONTWRITEBYTECODE."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(REPOSITORY / "bench-data" / "pycache")
+    return env
+
+
+def process_floor(repeat: int) -> float:
+    """Median seconds for a fresh process to start and import the CLI (what every `trailtui` run pays)."""
+    command = [sys.executable, "-c", "import trailtui.cli"]
+    run_measured(command, trailtui_env())
+    return statistics.median(run_measured(command, trailtui_env())[0] for _ in range(max(3, repeat)))
+
+
 @dataclass
 class Row:
     case: Case
     cold_s: float | None = None
     cold_rss_mb: float | None = None
     warm_s: float | None = None
+    cli_cache_s: float | None = None
+    cold_results: Any = None
     duckdb_gz_s: float | None = None
     duckdb_ndjson_s: float | None = None
     duckdb_warm_s: float | None = None
@@ -315,10 +335,36 @@ def measure_cold(rows: list[Row], trail: Path, repeat: int) -> None:
             "--format",
             "json",
         ]
-        runs = [run_measured(command) for _ in range(repeat)]
+        runs = [run_measured(command, trailtui_env()) for _ in range(repeat)]
         row.cold_s = statistics.median(seconds for seconds, _, _ in runs)
+        row.cold_results = _results(runs[-1][2])
         row.cold_rss_mb = max(rss for _, rss, _ in runs)
         print(f"  trailtui cold   {row.case.name}: {row.cold_s:.2f} s", file=sys.stderr)
+
+
+def measure_cli_cache(rows: list[Row], trail: Path, repeat: int) -> tuple[float, float]:
+    """`trailtui query --cache-dir` in fresh processes: the first run builds and writes the cache file
+    (its seconds and the file's MB are returned), later runs read it; each answer must equal the cold one."""
+    directory = REPOSITORY / "bench-data" / "query-cache"
+    shutil.rmtree(directory, ignore_errors=True)
+    base = [sys.executable, "-m", "trailtui", "query"]
+    options = [str(trail), "--format", "json", "--cache-dir", str(directory)]
+    build_s, _, _ = run_measured([*base, rows[0].case.insights, *options], trailtui_env())
+    size_mb = sum(path.stat().st_size for path in directory.glob("*")) / 2**20
+    print(f"  trailtui --cache build: {build_s:.2f} s, {size_mb:.0f} MB", file=sys.stderr)
+    for row in rows:
+        command = [*base, row.case.insights, *options]
+        runs = [run_measured(command, trailtui_env()) for _ in range(repeat)]
+        row.cli_cache_s = statistics.median(seconds for seconds, _, _ in runs)
+        if row.cold_results is not None and _results(runs[-1][2]) != row.cold_results:
+            row.notes.append(f"CLI cache answer differs from reading the files: {row.case.name}")
+        print(f"  trailtui --cache {row.case.name}: {row.cli_cache_s * 1000:.0f} ms", file=sys.stderr)
+    shutil.rmtree(directory, ignore_errors=True)
+    return build_s, size_mb
+
+
+def _results(output: bytes) -> Any:
+    return json.loads(output)["results"]
 
 
 def measure_warm(rows: list[Row], trail: Path, repeat: int) -> float:
@@ -463,11 +509,16 @@ def verdict(passed: bool | None) -> str:
 
 
 def print_table(
-    rows: list[Row], floor_s: float, events: int, session_rss_mb: float, streaming: tuple[float, float] | None
+    rows: list[Row],
+    floor_s: float,
+    events: int,
+    session_rss_mb: float,
+    streaming: tuple[float, float] | None,
+    process_s: float | None = None,
 ) -> bool:
     header = (
         f"{'query':<36}{'cold':>8}{'×floor':>8}{'ev/s':>10}{'RSS MB':>8}{'DuckDB gz':>11}{'gz÷cold':>9}"
-        f"{'DuckDB nd':>11}{'jq':>9}{'warm':>8}{'DuckDB warm':>13}  verdict"
+        f"{'DuckDB nd':>11}{'jq':>9}{'warm':>8}{'CLI cache':>11}{'DuckDB warm':>13}  verdict"
     )
     print(f"\n{events:,} events; orjson floor (1 core): {floor_s:.2f} s ({events / floor_s:,.0f} events/s)")
     print(header)
@@ -490,13 +541,17 @@ def print_table(
             f"{row.case.name:<36}{seconds_text(row.cold_s):>8}{_ratio(ratio):>8}"
             f"{events / row.cold_s if row.cold_s else 0:>10,.0f}{row.cold_rss_mb or 0:>8.0f}"
             f"{seconds_text(row.duckdb_gz_s):>11}{_ratio(speedup):>9}{seconds_text(row.duckdb_ndjson_s):>11}"
-            f"{seconds_text(row.jq_s):>9}{seconds_text(row.warm_s):>8}{seconds_text(row.duckdb_warm_s):>13}"
+            f"{seconds_text(row.jq_s):>9}{seconds_text(row.warm_s):>8}{seconds_text(row.cli_cache_s):>11}"
+            f"{seconds_text(row.duckdb_warm_s):>13}"
             f"  {'FAIL: ' + ', '.join(failed) if failed else 'PASS'}"
         )
     warm = [row.warm_s for row in rows if row.warm_s is not None]
     colds = [row.cold_s / floor_s for row in rows if row.cold_s]
     speedups = [row.duckdb_gz_s / row.cold_s for row in rows if row.duckdb_gz_s and row.cold_s]
+    cli_cache = [row.cli_cache_s for row in rows if row.cli_cache_s is not None]
     peak = max([row.cold_rss_mb or 0 for row in rows] + [session_rss_mb])
+    if process_s is not None:
+        print(f"\na fresh process (interpreter start + importing the CLI): {seconds_text(process_s)}")
     print("\ntargets")
     summary = [
         (
@@ -510,9 +565,14 @@ def print_table(
             min(speedups) >= DUCKDB_GZ_SPEEDUP if speedups else None,
         ),
         (
-            f"warm median ≤ {WARM_MEDIAN_S} s (over all queries; the target is at 1M events)",
+            f"warm median ≤ {WARM_MEDIAN_S} s in a session (all queries; the target is at 1M events)",
             seconds_text(statistics.median(warm)) if warm else "n/a",
             statistics.median(warm) <= WARM_MEDIAN_S if warm else None,
+        ),
+        (
+            f"`trailtui query --cache` median ≤ {WARM_MEDIAN_S} s (a fresh process per query)",
+            seconds_text(statistics.median(cli_cache)) if cli_cache else "n/a",
+            statistics.median(cli_cache) <= WARM_MEDIAN_S if cli_cache else None,
         ),
         (
             f"peak RSS ≤ {PEAK_RSS_MB:.0f} MB (cold runs and the warm session)",
@@ -524,7 +584,7 @@ def print_table(
         small, large = streaming
         summary.append(
             (
-                "streaming query memory does not grow with input (50% vs 100% of the files)",
+                "streaming query memory does not grow with input (every other file vs all)",
                 f"{small:.0f} → {large:.0f} MB",
                 large <= small * 1.25 + 32,
             )
@@ -542,14 +602,23 @@ def _ratio(value: float | None) -> str:
 def measure_streaming(trail: Path, files: list[Path]) -> tuple[float, float]:
     """Peak RSS of a streaming query (no stats) over half of the files, then over all of them.
 
-    Both inputs are large enough to be scanned by worker processes, so only the input size differs.
+    The half is every other file, so it holds the same mix of accounts, regions and days as the whole and
+    the query's kept rows reach the 10,000-row output bound in both: what is compared is memory against
+    input size. (The first half of the files in path order held a few accounts only, kept 2,400 rows
+    against the whole trail's 10,000, and so measured the output bound instead.) Both inputs are large
+    enough to be scanned by worker processes.
     """
     query = 'filter eventName="Decrypt" | fields eventName, userIdentity.arn'
-    part = [str(path) for path in files[: max(1, len(files) // 2)]]
+    part = [str(path) for path in files[::2]]
     base = [sys.executable, "-m", "trailtui", "query", query]
-    _, small, _ = run_measured([*base, *part, "--format", "json"])
-    _, large, _ = run_measured([*base, str(trail), "--format", "json"])
+    _, small, _ = run_measured([*base, *part, "--format", "json"], trailtui_env())
+    _, large, _ = run_measured([*base, str(trail), "--format", "json"], trailtui_env())
     return small, large
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
 def main() -> None:
@@ -557,6 +626,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="100,000 events")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measure (median)")
+    parser.add_argument("--cold-repeat", type=int, help="runs per cold measure (default: --repeat)")
     parser.add_argument(
         "--duckdb-gz-queries",
         type=int,
@@ -564,34 +634,48 @@ def main() -> None:
         help="queries to run DuckDB over the gz files for (default: all with --quick, 3 at full size)",
     )
     parser.add_argument("--skip-jq", action="store_true")
+    parser.add_argument("--skip-duckdb", action="store_true", help="no DuckDB at all (its columns read n/a)")
+    parser.add_argument("--skip-cold", action="store_true", help="no cold runs (for checking warm figures)")
     parser.add_argument("--session", metavar="TRAIL", help=argparse.SUPPRESS)
     parser.add_argument("queries", nargs="?", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.session:
         session_child(options.session, options.repeat, json.loads(options.queries))
         return
+    load_before = _load()
     events = 100_000 if options.quick else options.events
     trail = build_trail(events)
     files = log_files(trail)
     ndjson = ndjson_copy(trail, files)
     floor_s, floor_events = orjson_floor(files)
     rows = [Row(case) for case in CASES]
-    print("measuring trailtui cold ...", file=sys.stderr)
-    measure_cold(rows, trail, options.repeat)
+    process_s = process_floor(options.repeat)
+    if not options.skip_cold:
+        print("measuring trailtui cold ...", file=sys.stderr)
+        measure_cold(rows, trail, options.cold_repeat or options.repeat)
     print("measuring trailtui warm ...", file=sys.stderr)
     session_rss = measure_warm(rows, trail, options.repeat)
-    streaming = measure_streaming(trail, files)
-    print("measuring DuckDB ...", file=sys.stderr)
-    gz_cases = options.duckdb_gz_queries
-    if gz_cases is None:
-        gz_cases = len(rows) if options.quick else 3
-    measure_duckdb(rows, trail, ndjson, options.repeat, gz_cases)
+    print("measuring trailtui query --cache ...", file=sys.stderr)
+    build_s, cache_mb = measure_cli_cache(rows, trail, options.repeat)
+    streaming = None if options.skip_cold else measure_streaming(trail, files)
+    if not options.skip_duckdb:
+        print("measuring DuckDB ...", file=sys.stderr)
+        gz_cases = options.duckdb_gz_queries
+        if gz_cases is None:
+            gz_cases = len(rows) if options.quick else 3
+        measure_duckdb(rows, trail, ndjson, options.repeat, gz_cases)
     if not options.skip_jq:
         print("measuring jq ...", file=sys.stderr)
         measure_jq(rows, ndjson)
     for note in sorted({note for row in rows for note in row.notes}):
         print(f"note: {note}", file=sys.stderr)
-    passed = print_table(rows, floor_s, floor_events, session_rss, streaming)
+    print(f"load average before: {load_before}; after: {_load()}", file=sys.stderr)
+    print(
+        f"`--cache` first run (builds and writes the file): {build_s:.2f} s, {cache_mb:.0f} MB",
+        file=sys.stderr,
+    )
+    passed = print_table(rows, floor_s, floor_events, session_rss, streaming, process_s)
+    print(f"\nload average before: {load_before}; after: {_load()}")
     sys.exit(0 if passed else 1)
 
 

@@ -281,7 +281,7 @@ class SessionCache:
         self._explicit: set[int] | None = None
         self._all_statistics: ScanStatistics | None = None
         self._code_counts: dict[str, Counter[int]] = {}
-        self._binned: dict[ast.Call, tuple[Column, list[int]] | None] = {}
+        self._binned: dict[ast.Call, Binned | None] = {}
         if source is None:
             for name, typecode in ARRAY_SECTIONS.items():
                 if name != "sorted_by_time":
@@ -391,7 +391,7 @@ class SessionCache:
             counts = self._code_counts[name] = Counter(self.columns[name].codes)
         return counts
 
-    def binned_times(self, call: ast.Call, context: QueryContext) -> tuple[Column, list[int]] | None:
+    def binned_times(self, call: ast.Call, context: QueryContext) -> Binned | None:
         """`binned_times` of the @timestamp column for one `bin` call (computed once per call)."""
         if call not in self._binned:
             self._binned[call] = binned_times(self.columns[TIMESTAMP], call, context)
@@ -691,13 +691,14 @@ def _run_by_combination(
         needed = [*needed, TIMESTAMP]
     columns = [cache.columns[name] for name in needed]
     recoded: dict[int, list[int]] = {}
+    recoded_members: dict[int, list[list[int]]] = {}
     if TIMESTAMP in needed and not stats.needs_time:
         call = _single_bin_call(query)
         binned = cache.binned_times(call, context) if call is not None else None
         if binned is not None:
             position = needed.index(TIMESTAMP)
-            columns[position], recoded[position] = binned
-    combinations = _count_combinations(cache, needed, rows, recoded)
+            columns[position], recoded[position], recoded_members[position] = binned
+    combinations = _count_combinations(cache, needed, rows, recoded, recoded_members)
     state = stats.new_state()
     matched = 0
     steps = plan.prefix
@@ -713,23 +714,35 @@ def _run_by_combination(
 
 
 def _count_combinations(
-    cache: SessionCache, needed: list[str], rows: list[int] | None, recoded: dict[int, list[int]]
+    cache: SessionCache,
+    needed: list[str],
+    rows: list[int] | None,
+    recoded: dict[int, list[int]],
+    recoded_members: dict[int, list[list[int]]],
 ) -> Counter[tuple[int, ...]]:
     """How many rows share each combination of codes, in order of first appearance; a column in
-    `recoded` counts by its codes' new codes (a time by its bucket)."""
+    `recoded` counts by its codes' new codes (a time by its bucket; `recoded_members` lists each new
+    code's old codes)."""
     columns = [cache.columns[name] for name in needed]
     if len(columns) == 1:
         counts = cache.code_counts(needed[0]) if rows is None else None
         if counts is None:
             codes = columns[0].codes
             counts = Counter(codes if rows is None else map(codes.__getitem__, rows))
-        mapping = recoded.get(0)
-        if mapping is None:
+        members = recoded_members.get(0)
+        if members is None:
             return Counter({(code,): count for code, count in counts.items()})
-        folded: Counter[tuple[int, ...]] = Counter()
-        for code, count in counts.items():
-            folded[(mapping[code],)] += count
-        return folded
+        # Per new code: its rows (the counts of its old codes) and where the first of them came.
+        first_seen = dict(zip(counts, range(len(counts)), strict=True))
+        folded = []
+        for new_code, old_codes in enumerate(members):
+            total = sum(map(counts.__getitem__, old_codes))
+            if total:
+                folded.append(
+                    (min(map(first_seen.get, old_codes, itertools.repeat(len(counts)))), new_code, total)
+                )
+        folded.sort()
+        return Counter({(new_code,): total for _, new_code, total in folded})
     streams = []
     for position, column in enumerate(columns):
         codes = column.codes
@@ -740,9 +753,12 @@ def _count_combinations(
     return Counter(zip(*streams, strict=True))
 
 
-def binned_times(times: Column, call: ast.Call, context: QueryContext) -> tuple[Column, list[int]] | None:
-    """When a query reads @timestamp only through one `bin(period)` call: a column of its buckets, and
-    the bucket's code for each time's code (None if some time has no bucket).
+Binned = tuple[Column, list[int], list[list[int]]]
+
+
+def binned_times(times: Column, call: ast.Call, context: QueryContext) -> Binned | None:
+    """When a query reads @timestamp only through one `bin(period)` call: a column of its buckets, the
+    bucket's code for each time's code, and each bucket's time codes (None if some time has no bucket).
 
     Rows whose times share a bucket then make one combination instead of one per distinct second. `bin`
     rounds down, so it is monotonic: along the sorted distinct times each bucket is one run, found by a
@@ -760,6 +776,7 @@ def binned_times(times: Column, call: ast.Call, context: QueryContext) -> tuple[
     ordered = sorted(range(1, len(values)), key=values.__getitem__)
     buckets = Column()
     bucket_codes = [0] * len(values)
+    members: list[list[int]] = [[0]]
     start = 0
     while start < len(ordered):
         value = bucket(values[ordered[start]])
@@ -774,10 +791,11 @@ def binned_times(times: Column, call: ast.Call, context: QueryContext) -> tuple[
                 high = middle - 1
         buckets.add(int(value))
         code = len(buckets.values) - 1
+        members.append(ordered[start : low + 1])
         for position in range(start, low + 1):
             bucket_codes[ordered[position]] = code
         start = low + 1
-    return buckets, bucket_codes
+    return buckets, bucket_codes, members
 
 
 def _single_bin_call(query: ast.Query) -> ast.Call | None:
@@ -919,15 +937,19 @@ class QueryCache:
         """The scan's merged partial from the cache, or None when there is no valid cache."""
         if not self.enabled:
             return None
+        checked = False
         if self.directory is not None and self._cache is None:
             self._cache = self._from_directory(scan)
+            checked = True  # read or built just now, for the files as they are
         thread = self._thread
         while thread is not None and thread.is_alive():
             if scan.cancelled.is_set():
                 return None
             thread.join(0.05)
         cache = self._cache
-        if cache is None or file_key([input_file.path for input_file in scan.files]) != cache.key:
+        if cache is None:
+            return None
+        if not checked and file_key([input_file.path for input_file in scan.files]) != cache.key:
             return None
         try:
             partial = run_cached(cache, scan.compiled, scan.options)

@@ -164,8 +164,10 @@ def cache_directory(explicit: str | None = None) -> Path:
 
 
 def cache_file(directory: Path, paths: Sequence[str]) -> Path:
-    """The file caching these input paths, as given and as resolved from here."""
-    naming = orjson.dumps([[path, os.path.abspath(path)] for path in paths])
+    """The file caching these input paths: named by the paths as given and, when one is relative, the
+    directory they are relative to (events carry their path as given, in @ptr and @log)."""
+    here = os.getcwd() if any(not os.path.isabs(path) for path in paths) else ""
+    naming = orjson.dumps([here, *paths])
     return directory / (hashlib.sha256(naming).hexdigest()[:32] + SUFFIX)
 
 
