@@ -78,10 +78,16 @@ def parse_step(command: ast.Parse, compiler: ExpressionCompiler) -> RecordStep:
     if command.multi:
         return _parse_every_match(source, pattern, names[0])
 
+    # A glob that starts with `*` begins with a lazy group that matches anything, so if it matches at all
+    # it matches from the start: `match` finds what `search` finds, without retrying at every position
+    # of a text it does not match (quadratic in the text's length).
+    leading_star = isinstance(command.pattern, ast.String) and command.pattern.value.startswith("*")
+    find = pattern.match if leading_star else pattern.search
+
     def extract(records: Iterable[Record]) -> Iterator[Record]:
         for record in records:
             text = to_text(source(record))
-            found = pattern.search(text) if text is not None else None
+            found = find(text) if text is not None else None
             if found is not None:
                 captured = found.groups() if by_position else [found.group(name) for name in names]
                 record.fields.update(zip(names, captured, strict=True))
