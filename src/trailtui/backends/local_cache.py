@@ -367,6 +367,10 @@ class SessionCache:
         sizes, file_of = self.file_sizes, self.file_of
         return sum(sizes[file_of[row]] for row in rows)
 
+    def set_all_statistics(self, statistics: ScanStatistics) -> None:
+        """What `all_statistics` gives, known already (kept in a cache file)."""
+        self._all_statistics = statistics
+
     def all_statistics(self) -> ScanStatistics:
         """A scan's statistics over every row (computed once; a fresh copy each time)."""
         if self._all_statistics is None:
@@ -480,6 +484,16 @@ def file_key(paths: Sequence[str]) -> list[FileKey]:
 
 class CacheCorrupt(Exception):
     """The file is not a cache this version can read, or a section fails its check."""
+
+
+def listed_key(files: Sequence[InputFile]) -> list[FileKey]:
+    """`file_key` from what listing the files found (no second `stat` of each)."""
+    return [
+        (input_file.path, input_file.size, input_file.mtime_ns)
+        if input_file.mtime_ns != -1
+        else (input_file.path, -1, -1)
+        for input_file in files
+    ]
 
 
 # --- running a query over the cache ---------------------------------------------------------------
@@ -972,7 +986,7 @@ class QueryCache:
 
         assert self.directory is not None
         files = list(scan.files)
-        key = file_key([input_file.path for input_file in files])
+        key = listed_key(files)
         path = cache_file(self.directory, [input_file.path for input_file in files])
         try:
             cache = load_cache(path, key)

@@ -35,6 +35,7 @@ import orjson
 
 from trailtui.backends.base import InputReport
 from trailtui.backends.local_cache import ARRAY_SECTIONS, CacheCorrupt, Column, FileKey, SessionCache
+from trailtui.insights.results import ScanStatistics
 
 FORMAT_VERSION = 1
 MAGIC = b"trailtui query cache\n"
@@ -91,6 +92,10 @@ class MappedFile:
             self.paths: list[str] = list(header["paths"])
             self.report = InputReport(list(header["report"][0]), *header["report"][1:])
             self.byteorder: str = header["byteorder"]
+            records, size, accounts = header["statistics"]
+            self.statistics = ScanStatistics()
+            self.statistics.records_scanned, self.statistics.bytes_scanned = int(records), int(size)
+            self.statistics.accounts = set(accounts)
             base = _data_start(header_length)
             self.sections = {
                 name: Section(base + offset, length, kind, crc)
@@ -195,6 +200,7 @@ def load_cache(path: Path, key: list[FileKey]) -> SessionCache | None:
     cache = SessionCache(source.key, source)
     cache.paths = source.paths
     cache.report = source.report
+    cache.set_all_statistics(source.statistics)
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: evicted last
     return cache
@@ -230,6 +236,7 @@ def save_cache(cache: SessionCache, path: Path, bound: int) -> str | None:
         table[name] = (position, _length(data), kind, _crc(data))
         position = _aligned(position + _length(data))
     report = cache.report
+    statistics = cache.all_statistics()
     header = pickle.dumps(
         {
             "key": [list(entry) for entry in cache.key],
@@ -241,6 +248,7 @@ def save_cache(cache: SessionCache, path: Path, bound: int) -> str | None:
                 report.records_skipped,
             ),
             "byteorder": sys.byteorder,
+            "statistics": (statistics.records_scanned, statistics.bytes_scanned, sorted(statistics.accounts)),
             "sections": table,
         },
         protocol=5,

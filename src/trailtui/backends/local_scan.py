@@ -48,6 +48,8 @@ class ChunkResult:
 class InputFile:
     path: str
     size: int
+    mtime_ns: int = -1
+    """When it was listed (-1 if it could not be read): with the size, what a cache of it depends on."""
 
 
 def scan_readings(
@@ -249,8 +251,9 @@ def list_input_files(paths: Sequence[str]) -> list[InputFile]:
         if path == STDIN:
             continue
         try:
-            size = os.stat(path).st_size
+            status = os.stat(path)
         except OSError:
-            size = 0
-        files.append(InputFile(path, size))
+            files.append(InputFile(path, 0))
+            continue
+        files.append(InputFile(path, status.st_size, status.st_mtime_ns))
     return files
