@@ -29,8 +29,8 @@ import os
 import re
 import stat
 import sys
-import zlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,13 +38,28 @@ import orjson
 
 from trailtui.events.layout import STDIN, LayoutHints, expand_paths, is_digest, layout_hints
 from trailtui.events.model import Event
+from trailtui.events.streaming import NOT_PARSED, ArraySplitter, ContentChunks, Element, Read
 from trailtui.events.timestamps import parse_event_time
+
+MIB = 1024 * 1024
+STREAM_FROM_BYTES = 64 * MIB
+"""Content up to this size is read whole and parsed in one call (fastest); larger content is streamed."""
+PART_EVENTS = 20_000
+"""A streamed file is given in parts of about this many events."""
+MAX_RECORD_BYTES = 64 * MIB
+"""A record (or NDJSON line) of a streamed file longer than this is skipped, not held."""
+RAW_READ_BYTES = MIB
+CONTENT_PIECE_BYTES = 8 * MIB
 
 _EVENT_KEYS = ("eventVersion", "eventName", "eventSource", "eventTime")
 _LONE_SURROGATE = re.compile("[\udc80-\udcff]")
 _ANY_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_REPLACED = "lone surrogate escapes replaced with U+FFFD"
 _NEXT_RECORD = re.compile(r"\}\s*,\s*(\{)")
+_BODY_PADDING = b"\xef\xbb\xbf \t\r\n"
+_ARRAY_DOCUMENT = re.compile(rb'\{\s*"(Records|events|Events)"\s*:\s*')
+_MESSAGE_KEYS = {b"events": "message", b"Events": "CloudTrailEvent"}
+_MISSING = object()
 
 Admit = Callable[[dict[str, Any]], bool]
 """A query's cheap test on a raw record: False means no step of the query could keep it."""
@@ -64,11 +79,19 @@ class FileReading:
     passed_over: list[dict[str, Any]] = field(default_factory=list)
     """The records of events the reader's `admit` test turned away, kept for statistics."""
     hints: LayoutHints = field(default_factory=LayoutHints)
+    final: bool = True
+    """False on every part of a streamed file but its last (see `read_path_parts`)."""
+    first_ordinal: int = 0
+    """The ordinal of this part's first record in its file (0 but for the later parts of a streamed file)."""
 
     @property
     def event_count(self) -> int:
-        """Events in the file, including those passed over."""
+        """Events in the file (in this part), including those passed over."""
         return len(self.events) + len(self.passed_over)
+
+    @property
+    def next_ordinal(self) -> int:
+        return self.first_ordinal + len(self.events) + len(self.passed_over)
 
     def passed_over_accounts(self) -> set[str]:
         hinted = self.hints.account
@@ -110,78 +133,380 @@ def read_paths(paths: Iterable[str], stdin: Any = None) -> Iterator[FileReading]
         yield read_path(path, stdin)
 
 
-def read_path(path: str, stdin: Any = None, admit: Admit | None = None) -> FileReading:
-    """Read one file (or stdin for `-`); never raises for bad or unreadable input.
+def read_path(
+    path: str, stdin: Any = None, admit: Admit | None = None, *, stream_from: int = STREAM_FROM_BYTES
+) -> FileReading:
+    """Read one file (or stdin for `-`) whole; never raises for bad or unreadable input.
 
     With `admit`, CloudTrail records it rejects become `passed_over` entries instead of events (their
-    ordinals stay reserved, so every @ptr is the same as without it).
+    ordinals stay reserved, so every @ptr is the same as without it). A file over `stream_from` bytes
+    of content is streamed (see `read_path_parts`) and its parts joined: the events are all held, but
+    not the file's bytes.
+    """
+    return _joined(read_path_parts(path, stdin, admit, stream_from=stream_from))
+
+
+def read_path_parts(
+    path: str,
+    stdin: Any = None,
+    admit: Admit | None = None,
+    *,
+    stream_from: int = STREAM_FROM_BYTES,
+    part_events: int = PART_EVENTS,
+) -> Iterator[FileReading]:
+    """Read one file in parts of about `part_events` events each, in bounded memory; never raises.
+
+    A file with at most `stream_from` bytes of content is read whole and given as one part. A larger one
+    is streamed: gunzipped in pieces, cut into records (NDJSON line by line, a `Records` array, an export
+    or an array of events element by element) and given in parts as they are read. Every part but the
+    last has `final` False. Events, passed-over records and byte counts are spread over the parts (each
+    part's `first_ordinal` says where it starts); what was skipped and why (`skipped_records`,
+    `first_problem`, `skipped_file_reason`, so `problem_line()`) is told once, in the last part.
+    Streamed or not, the same file gives the same events and the same problem line, with three
+    exceptions for large damaged files, all of which keep more: a damaged `Records` file keeps the
+    records before its first damage that are not CloudTrail events; a damaged export or array keeps its
+    good entries (read whole, such a file is skipped); and a record that parses but whose neighbours do
+    not is never lost to a `},{` inside a bad record. A large document in no streamable format (a single
+    event, JSON that is not CloudTrail) is skipped.
     """
     if is_digest(path):
-        return FileReading(path, skipped_file_reason="CloudTrail digest file")
+        yield FileReading(path, skipped_file_reason="CloudTrail digest file")
+        return
     try:
-        data = _read_raw(path, stdin)
+        with _opened(path, stdin) as (read, size):
+            yield from _read_parts(path, read, size, admit, stream_from, part_events)
     except OSError as error:
-        return FileReading(path, skipped_file_reason=f"cannot read: {error.strerror or error}")
-    return read_bytes(path, data, admit)
+        yield FileReading(path, skipped_file_reason=f"cannot read: {error.strerror or error}")
 
 
-def _read_raw(path: str, stdin: Any) -> bytes:
-    """A regular file's bytes, or a pipe's (`<(zcat trail.gz)`); a device (`/dev/zero`) is refused.
+@contextmanager
+def _opened(path: str, stdin: Any) -> Iterator[tuple[Read, int | None]]:
+    """A regular file's or a pipe's (`<(zcat trail.gz)`) read function and size; a device is refused.
 
     The file is opened without blocking, so a named pipe nobody writes to reads as empty instead of
     waiting forever; once open, reading blocks as usual, so a pipe with a writer is read to its end.
     """
     if path == STDIN:
         stream = stdin if stdin is not None else sys.stdin.buffer
-        return bytes(stream.read())
+        yield (lambda size: bytes(stream.read(size))), None
+        return
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     with open(descriptor, "rb") as handle:
         mode = os.fstat(descriptor).st_mode
         if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
             raise OSError(errno.EINVAL, "not a regular file")
         os.set_blocking(descriptor, True)
-        return handle.read()
+        yield handle.read, os.fstat(descriptor).st_size if stat.S_ISREG(mode) else None
 
 
-def read_bytes(path: str, data: bytes, admit: Admit | None = None) -> FileReading:
+def read_bytes(
+    path: str, data: bytes, admit: Admit | None = None, *, stream_from: int = STREAM_FROM_BYTES
+) -> FileReading:
     """Events from the bytes of one file, whatever its format (`admit` as for `read_path`)."""
-    reading = FileReading(path, byte_size=len(data))
-    content = _decompress(data, reading)
-    reading.content_size = len(content)
-    body = content.lstrip(b"\xef\xbb\xbf \t\r\n")
+    reader = _BytesReader(data)
+    return _joined(_read_parts(path, reader.read, len(data), admit, stream_from, PART_EVENTS))
+
+
+class _BytesReader:
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._offset = 0
+
+    def read(self, size: int = -1) -> bytes:
+        start = self._offset
+        if start == 0 and (size < 0 or size >= len(self._data)):
+            self._offset = len(self._data)
+            return self._data
+        self._offset = len(self._data) if size < 0 else min(len(self._data), start + size)
+        return self._data[start : self._offset]
+
+
+def _joined(parts: Iterable[FileReading]) -> FileReading:
+    """The parts of one file as a single reading."""
+    events: list[Event] = []
+    passed_over: list[dict[str, Any]] = []
+    byte_size = content_size = 0
+    for part in parts:
+        if not part.final:
+            events.extend(part.events)
+            passed_over.extend(part.passed_over)
+            byte_size += part.byte_size
+            content_size += part.content_size
+            continue
+        if events or passed_over or byte_size:
+            part.events[:0] = events
+            part.passed_over[:0] = passed_over
+            part.byte_size += byte_size
+            part.content_size += content_size
+            part.first_ordinal = 0
+        return part
+    raise AssertionError("a file's parts end with a final one")
+
+
+class _Guarded:
+    """A read function that turns a read error into the end of the input, remembering the error."""
+
+    def __init__(self, read: Read) -> None:
+        self._read = read
+        self.error: OSError | None = None
+
+    def read(self, size: int) -> bytes:
+        if self.error is not None:
+            return b""
+        try:
+            return self._read(size)
+        except OSError as error:
+            self.error = error
+            return b""
+
+
+def _read_parts(
+    path: str, read: Read, size: int | None, admit: Admit | None, stream_from: int, part_events: int
+) -> Iterator[FileReading]:
+    guarded = _Guarded(read)
+    whole = size is not None and size <= stream_from
+    first = guarded.read(-1 if whole else RAW_READ_BYTES)
+    chunks = ContentChunks(guarded.read, RAW_READ_BYTES, CONTENT_PIECE_BYTES, first)
+    pieces = iter(chunks)
+    head: list[bytes] = []
+    held = 0
+    for piece in pieces:
+        head.append(piece)
+        held += len(piece)
+        if held > stream_from:
+            break
+    else:
+        reading = FileReading(path)
+        content = head[0] if len(head) == 1 else b"".join(head)
+        del head
+        _read_whole(content, reading, admit, chunks.problem, empty=not chunks.raw_bytes)
+        _finish(reading, chunks, guarded)
+        yield reading
+        return
+    reading = FileReading(path, hints=layout_hints(path))
+    stream = _Stream(reading, chunks, part_events)
+    body = b"".join(head).lstrip(_BODY_PADDING)
+    del head
+    yield from _read_streamed(body, pieces, stream, admit)
+    for _ in pieces:
+        pass  # what follows the array still tells whether the gzip data was sound, as when read whole
+    if chunks.problem is not None:
+        reading.first_problem = chunks.problem
+    _finish(reading, chunks, guarded)
+    reading.byte_size, reading.content_size = stream.unreported()
+    yield reading
+
+
+def _finish(reading: FileReading, chunks: ContentChunks, guarded: _Guarded) -> None:
+    """The reading's sizes, and what ended it early: a read error, or gzip data that stopped cleanly."""
+    reading.byte_size = chunks.raw_bytes
+    reading.content_size = chunks.content_bytes
+    if guarded.error is not None:
+        reason = f"cannot read: {guarded.error.strerror or guarded.error}"
+        if not chunks.content_bytes:
+            reading.skipped_file_reason = reason
+        elif reading.first_problem is None:
+            reading.first_problem = reason
+
+
+class _Stream:
+    """Cuts a streamed file's reading into parts, each with its share of the bytes read."""
+
+    def __init__(self, reading: FileReading, chunks: ContentChunks, part_events: int) -> None:
+        self.reading = reading
+        self._chunks = chunks
+        self._part_events = part_events
+        self.batch_size = max(1, min(1000, part_events))
+        """Records parsed before they become events together (the loop over them is the hot one)."""
+        self._raw_reported = 0
+        self._content_reported = 0
+
+    def part_due(self) -> bool:
+        return self.reading.event_count >= self._part_events
+
+    def unreported(self) -> tuple[int, int]:
+        raw = self._chunks.raw_bytes - self._raw_reported
+        content = self._chunks.content_bytes - self._content_reported
+        self._raw_reported += raw
+        self._content_reported += content
+        return raw, content
+
+    def cut(self) -> FileReading:
+        """The events read since the last part, as a part; the reading goes on with none."""
+        reading = self.reading
+        byte_size, content_size = self.unreported()
+        part = FileReading(
+            reading.path,
+            events=reading.events,
+            passed_over=reading.passed_over,
+            byte_size=byte_size,
+            content_size=content_size,
+            hints=reading.hints,
+            final=False,
+            first_ordinal=reading.first_ordinal,
+        )
+        reading.first_ordinal = reading.next_ordinal
+        reading.events = []
+        reading.passed_over = []
+        return part
+
+
+def _read_whole(
+    content: bytes, reading: FileReading, admit: Admit | None, problem: str | None, *, empty: bool
+) -> None:
+    """Events from a file's whole content, parsed at once when it is one valid document."""
+    if problem is not None:
+        reading.first_problem = problem
+        if not content:
+            reading.skipped_file_reason = problem
+    body = content.lstrip(_BODY_PADDING)
     if not body:
         if reading.skipped_file_reason is None:
-            reading.skipped_file_reason = "empty file" if not data else "no events in file"
-        return reading
+            reading.skipped_file_reason = "empty file" if empty else "no events in file"
+        return
     if body[:1] not in (b"{", b"["):
         reading.skipped_file_reason = "not CloudTrail (not JSON)"
-        return reading
-    reading.hints = layout_hints(path)
+        return
+    reading.hints = layout_hints(reading.path)
     _parse_content(body, reading, reading.hints, admit)
-    return reading
 
 
-def _decompress(data: bytes, reading: FileReading) -> bytes:
-    """Gunzip when the data is gzip; a truncated or corrupt stream keeps what decompressed cleanly."""
-    if data[:2] != b"\x1f\x8b":
-        return data
-    pieces: list[bytes] = []
-    remaining = data
-    while remaining[:2] == b"\x1f\x8b":
-        inflater = zlib.decompressobj(31)
-        try:
-            pieces.append(inflater.decompress(remaining))
-        except zlib.error as error:
-            reading.first_problem = f"corrupt gzip data ({error})"
-            break
-        if not inflater.eof:
-            reading.first_problem = "truncated gzip data"
-            break
-        remaining = inflater.unused_data
-    content = b"".join(pieces)
-    if not content and reading.first_problem is not None:
-        reading.skipped_file_reason = reading.first_problem
-    return content
+def _read_streamed(
+    body: bytes, pieces: Iterator[bytes], stream: _Stream, admit: Admit | None
+) -> Iterator[FileReading]:
+    """The parts of content too large to read whole, by its format (told from its start)."""
+    reading = stream.reading
+    while not body.strip():
+        piece = next(pieces, None)
+        if piece is None:
+            reading.skipped_file_reason = "no events in file"
+            return
+        body = piece.lstrip(_BODY_PADDING)
+    if body[:1] not in (b"{", b"["):
+        reading.skipped_file_reason = "not CloudTrail (not JSON)"
+        return
+    first_line, newline, rest = body.partition(b"\n")
+    if newline and rest.strip() and _looks_like_ndjson(first_line):
+        yield from _stream_ndjson(body, pieces, stream)
+        return
+    if body[:1] == b"[":
+        splitter = ArraySplitter(pieces, body, 1, MAX_RECORD_BYTES)
+        yield from _stream_records(splitter, stream, admit)
+        return
+    opening = _ARRAY_DOCUMENT.match(body)
+    if opening is not None and body[opening.end() : opening.end() + 1] == b"[":
+        splitter = ArraySplitter(pieces, body, opening.end() + 1, MAX_RECORD_BYTES)
+        key = opening.group(1)
+        if key == b"Records":
+            yield from _stream_records(splitter, stream, admit)
+        else:
+            yield from _stream_messages(splitter, _MESSAGE_KEYS[key], stream)
+    elif opening is not None and opening.group(1) == b"Records":
+        reading.skipped_file_reason = "not CloudTrail (Records is not a list)"
+    elif newline and _looks_like_ndjson(first_line):
+        yield from _stream_ndjson(body, pieces, stream)
+    else:
+        reading.skipped_file_reason = (
+            "not CloudTrail (too large to read whole, and not a Records file, an export,"
+            " an array of events or NDJSON)"
+        )
+
+
+def _stream_ndjson(body: bytes, pieces: Iterator[bytes], stream: _Stream) -> Iterator[FileReading]:
+    """NDJSON line by line: complete lines only, the unfinished last one carried to the next piece."""
+    reading = stream.reading
+    hints = reading.hints
+    line_number = 1
+    partial = b""
+    overlong_at: int | None = None
+    data: bytes | None = body
+    while data is not None:
+        if overlong_at is not None:
+            _, newline, data = data.partition(b"\n")
+            if not newline:
+                data = next(pieces, None)
+                continue
+            reading.skip_record(f"line {overlong_at} is longer than {MAX_RECORD_BYTES // MIB} MB")
+            overlong_at = None
+            line_number += 1
+        complete, newline, rest = (partial + data).rpartition(b"\n") if partial else data.rpartition(b"\n")
+        if newline:
+            lines = complete.split(b"\n")
+            size = stream.batch_size
+            for start in range(0, len(lines), size):
+                _read_ndjson_lines(lines[start : start + size], line_number + start, reading, hints)
+                if stream.part_due():
+                    yield stream.cut()
+            line_number += len(lines)
+        partial = rest
+        if len(partial) > MAX_RECORD_BYTES:
+            overlong_at, partial = line_number, b""
+        data = next(pieces, None)
+    if overlong_at is not None:
+        reading.skip_record(f"line {overlong_at} is longer than {MAX_RECORD_BYTES // MIB} MB")
+    elif partial:
+        _read_ndjson_lines([partial], line_number, reading, hints)
+
+
+def _parse_element(element: Element, reading: FileReading, damaged: bool) -> Any:
+    """An array element parsed alone, or `_MISSING` when it is not JSON (counted as skipped)."""
+    if element.value is not NOT_PARSED:
+        return element.value
+    if not element.complete:
+        reading.skip_record(f"invalid JSON at line {element.line}")
+        return _MISSING
+    try:
+        return orjson.loads(element.data)
+    except orjson.JSONDecodeError as error:
+        value = _with_surrogates_replaced(element.data, error)
+        if value is None:
+            reading.skip_record(f"{_json_problem(error)} at line {element.line}")
+            return _MISSING
+        _note(reading, f"{_SURROGATE_REPLACED} at line {element.line}" if damaged else _SURROGATE_REPLACED)
+        return value
+
+
+def _stream_records(splitter: ArraySplitter, stream: _Stream, admit: Admit | None) -> Iterator[FileReading]:
+    """A `Records` array (or an array of events) record by record.
+
+    Until the first record that does not parse, records are taken as from a valid document (`admit`
+    applies; a record that is not an object is counted by its position); from then on as in a damaged
+    one (only objects with CloudTrail keys are events, each problem told with its line).
+    """
+    reading = stream.reading
+    hints = reading.hints
+    batch: list[Any] = []
+    position = 0
+    damaged = False
+    for element in splitter:
+        position += 1
+        record = _parse_element(element, reading, damaged)
+        if record is _MISSING:
+            if not damaged:
+                _add_records(batch, reading, hints, admit, position - 1 - len(batch))
+                batch = []
+                damaged = True
+        elif damaged:
+            _add_salvaged_record(record, reading, hints, element.line)
+        else:
+            batch.append(record)
+            if len(batch) >= stream.batch_size:
+                _add_records(batch, reading, hints, admit, position - len(batch))
+                batch = []
+        if stream.part_due():
+            yield stream.cut()
+    _add_records(batch, reading, hints, admit, position - len(batch))
+
+
+def _stream_messages(splitter: ArraySplitter, key: str, stream: _Stream) -> Iterator[FileReading]:
+    """An export's entries one by one, each carrying its event as JSON text."""
+    reading = stream.reading
+    for position, element in enumerate(splitter):
+        entry = _parse_element(element, reading, damaged=True)
+        if entry is not _MISSING:
+            _add_messages([entry], key, reading, reading.hints, position)
+        if stream.part_due():
+            yield stream.cut()
 
 
 def _parse_content(body: bytes, reading: FileReading, hints: LayoutHints, admit: Admit | None) -> None:
@@ -233,7 +558,11 @@ def _read_document(
 
 
 def _add_records(
-    records: list[Any], reading: FileReading, hints: LayoutHints, admit: Admit | None = None
+    records: list[Any],
+    reading: FileReading,
+    hints: LayoutHints,
+    admit: Admit | None = None,
+    first_position: int = 0,
 ) -> None:
     """The hot loop of reading: `make_event` inlined, with the file's hints read once."""
     events = reading.events
@@ -243,7 +572,8 @@ def _add_records(
     hinted_account = hints.account
     hinted_region = hints.region or "unknown"
     fallback_ms = hints.delivered_ms or 0
-    for position, record in enumerate(records):
+    first_ordinal = reading.first_ordinal
+    for position, record in enumerate(records, start=first_position):
         if type(record) is not dict and not isinstance(record, dict):
             reading.skip_record(f"record {position + 1} is not a JSON object")
             continue
@@ -257,18 +587,21 @@ def _add_records(
         region = record.get("awsRegion")
         if type(region) is not str or not region:
             region = hinted_region
-        append(Event(record, timestamp_ms, path, len(events) + len(passed_over), account, region))
+        ordinal = first_ordinal + len(events) + len(passed_over)
+        append(Event(record, timestamp_ms, path, ordinal, account, region))
 
 
-def _add_messages(entries: list[Any], message_key: str, reading: FileReading, hints: LayoutHints) -> None:
+def _add_messages(
+    entries: list[Any], message_key: str, reading: FileReading, hints: LayoutHints, first_position: int = 0
+) -> None:
     """Exports that carry each event as JSON text: the text is kept exactly as `@message`."""
-    for position, entry in enumerate(entries):
+    for position, entry in enumerate(entries, start=first_position):
         message = entry.get(message_key) if isinstance(entry, dict) else None
         record = _parse_message(message)
         if record is None:
             reading.skip_record(f"entry {position + 1} has no event JSON in {message_key!r}")
             continue
-        event = make_event(record, reading.path, len(reading.events), hints, message=message)
+        event = make_event(record, reading.path, reading.next_ordinal, hints, message=message)
         reading.events.append(event)
 
 
@@ -283,7 +616,11 @@ def _parse_message(message: Any) -> dict[str, Any] | None:
 
 
 def _read_ndjson(body: bytes, reading: FileReading, hints: LayoutHints) -> None:
-    for line_number, line in enumerate(body.split(b"\n"), start=1):
+    _read_ndjson_lines(body.split(b"\n"), 1, reading, hints)
+
+
+def _read_ndjson_lines(lines: list[bytes], first_line: int, reading: FileReading, hints: LayoutHints) -> None:
+    for line_number, line in enumerate(lines, start=first_line):
         if not line.strip():
             continue
         try:
@@ -295,7 +632,7 @@ def _read_ndjson(body: bytes, reading: FileReading, hints: LayoutHints) -> None:
                 continue
             _note(reading, f"{_SURROGATE_REPLACED} at line {line_number}")
         if isinstance(record, dict):
-            reading.events.append(make_event(record, reading.path, len(reading.events), hints))
+            reading.events.append(make_event(record, reading.path, reading.next_ordinal, hints))
         else:
             reading.skip_record(f"line {line_number} is not a JSON object")
 
@@ -329,11 +666,17 @@ def _read_damaged_document(body: bytes, reading: FileReading, hints: LayoutHints
 def _add_salvaged(record: Any, source: str, reading: FileReading, hints: LayoutHints, line: int) -> None:
     if _LONE_SURROGATE.search(source):
         reading.skip_record(f"invalid UTF-8 at line {line}")
-    elif isinstance(record, dict) and any(key in record for key in _EVENT_KEYS):
-        if "\\u" in source and _has_surrogate(record):
-            record = _replace_surrogates(record)
-            _note(reading, f"{_SURROGATE_REPLACED} at line {line}")
-        reading.events.append(make_event(record, reading.path, len(reading.events), hints))
+        return
+    if isinstance(record, dict) and "\\u" in source and _has_surrogate(record):
+        record = _replace_surrogates(record)
+        _note(reading, f"{_SURROGATE_REPLACED} at line {line}")
+    _add_salvaged_record(record, reading, hints, line)
+
+
+def _add_salvaged_record(record: Any, reading: FileReading, hints: LayoutHints, line: int) -> None:
+    """A record of a damaged document: an event when it is an object with a CloudTrail key."""
+    if isinstance(record, dict) and any(key in record for key in _EVENT_KEYS):
+        reading.events.append(make_event(record, reading.path, reading.next_ordinal, hints))
     else:
         reading.skip_record(f"record at line {line} is not a CloudTrail event")
 
