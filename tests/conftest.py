@@ -1,4 +1,5 @@
-"""Fixtures every test folder shares: the real corpus (../shared/corpus/real beside the repository)."""
+"""Fixtures every test folder shares: the real corpus (../shared/corpus/real beside the repository), and
+moto's server with the corpus in its log groups (tests/moto_account.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from moto_account import corpus_groups, moto_clients, moto_url
 from real_corpus import CORPUS_DIR
 from trailtui.events.model import Event
 from trailtui.events.readers import read_paths
+
+__all__ = ["corpus_groups", "moto_clients", "moto_url"]
+"""moto's server and the corpus in its log groups, for every folder that talks to an account."""
 
 
 @pytest.fixture(scope="session")

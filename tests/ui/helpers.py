@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.pilot import Pilot
 from textual.widgets.text_area import Selection
+from textual.worker import WorkerCancelled
 
 from trailtui.ui.app import TrailApp
 from trailtui.ui.screens.main import MainScreen
@@ -12,14 +15,20 @@ from trailtui.ui.widgets.metrics_pane import MetricsPane
 from trailtui.ui.widgets.query_editor import QueryEditor
 from trailtui.ui.widgets.results_table import ResultsTable
 
+MAX_SETTLE_ROUNDS = 20
+
 
 async def settle(pilot: Pilot[None]) -> None:
     """Wait until every worker but the tail's (which runs as long as the replay) has finished and the
-    messages they posted are handled."""
-    for _ in range(2):
-        workers = [worker for worker in pilot.app.workers if worker.group != "tail"]
-        if workers:
-            await pilot.app.workers.wait_for_complete(workers)
+    messages they posted are handled. A worker that a newer one of its group replaced ends cancelled; the
+    next round waits for the newer one."""
+    for round_number in range(MAX_SETTLE_ROUNDS):
+        workers = [w for w in pilot.app.workers if w.group != "tail" and not w.is_finished]
+        if not workers and round_number >= 2:
+            return
+        if workers:  # an empty list would wait for every worker, the tail's too
+            with contextlib.suppress(WorkerCancelled):
+                await pilot.app.workers.wait_for_complete(workers)
         await pilot.pause()
 
 

@@ -110,3 +110,34 @@ def test_the_tail_shows_a_hostile_user_agent_escaped_and_leaves_title_and_clipbo
     assert "GetObject" in shown and "userAgent" in shown
     assert tmux("show-buffer", check=False).returncode != 0, "an event's OSC 52 reached the clipboard"
     assert "pwned" not in tmux("display-message", "-p", "-t", "main", "#{pane_title}").stdout
+
+
+def test_a_burst_of_keys_then_ctrl_r_runs_the_whole_query(
+    tmux: Tmux, trail: Path, private_home: Path
+) -> None:
+    """As over SSH: the keys arrive in one burst with ctrl+r right behind them, so ctrl+r (a priority
+    binding) is handled before the editor has taken the keys; the run must still see all of them."""
+    launch(tmux, trail, private_home, None)
+    tmux.wait_for(
+        lambda: (
+            "fields @timestamp, eventName, userIdentity.arn" in tmux.screen() and "Ready" in tmux.screen()
+        ),
+        "the console to start with its query selected",
+    )
+    query = "stats count(*) as calls by eventName | sort calls desc"
+    tmux("send-keys", "-t", "main", query)
+    tmux("send-keys", "-t", "main", "C-r")
+    tmux.wait_for(lambda: "│ Complete │" in tmux.screen(), "the query to complete")
+    shown = tmux.screen()
+    assert query in shown and "fields @timestamp" not in shown, shown
+    header = next(
+        line for line in shown.splitlines() if "calls" in line and "eventName" in line and "|" not in line
+    )
+    assert header.index("eventName") < header.index("calls"), shown
+    assert "5 rows" in shown, shown
+    tmux("send-keys", "-t", "main", "C-e")
+    tmux.wait_for(
+        lambda: "Complete  f5 Run" in tmux.screen(), "the editor to have the focus (its keys in the footer)"
+    )
+    tmux("send-keys", "-t", "main", "| limit 1")
+    tmux.wait_for(lambda: f"{query}| limit 1" in tmux.screen(), "typing after the run to go into the query")

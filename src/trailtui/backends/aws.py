@@ -79,6 +79,8 @@ class AwsBackend:
         """Lines for the user about choices made for them (which log group was chosen, and why)."""
         self._wanted_groups = log_groups
         self._choice: LogGroupChoice | None = None
+        self._choosing = asyncio.Lock()
+        """Held while the groups are chosen, so calls at start share one choice (and one notice)."""
         self._running: set[str] = set()
         """Ids of queries this backend started that may still run in the account."""
         self._allowed_writes: set[str] = set()
@@ -94,11 +96,12 @@ class AwsBackend:
 
     async def log_groups(self) -> tuple[LogGroup, ...]:
         """The groups queries and tails read, chosen on first use (see aws_log_groups)."""
-        if self._choice is None:
-            self._choice = await choose_log_groups(self.caller, self.clients, self._wanted_groups)
-            if self._choice.notice:
-                self.notices.append(self._choice.notice)
-            self._describe(self._choice.groups)
+        async with self._choosing:
+            if self._choice is None:
+                self._choice = await choose_log_groups(self.caller, self.clients, self._wanted_groups)
+                if self._choice.notice:
+                    self.notices.append(self._choice.notice)
+                self._describe(self._choice.groups)
         return self._choice.groups
 
     async def list_log_groups(self) -> list[LogGroup]:

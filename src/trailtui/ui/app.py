@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -12,6 +13,7 @@ from trailtui.backends.base import Backend
 from trailtui.ui.actions import bindings
 from trailtui.ui.commands import ActionCommands
 from trailtui.ui.config import Config, load_config
+from trailtui.ui.pending_keys import AfterPendingKeys
 from trailtui.ui.query_store import QueryHistory, retired_saved_notice
 from trailtui.ui.result_rows import TimeZoneName
 from trailtui.ui.screens.help import HelpScreen
@@ -66,6 +68,10 @@ class TrailApp(App[None]):
         for command in super().get_system_commands(screen):
             if command.title not in ("Keys", "Quit"):
                 yield command
+
+    @on(AfterPendingKeys)
+    def run_after_pending_keys(self, message: AfterPendingKeys) -> None:
+        message.callback()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -49,6 +49,7 @@ from trailtui.ui.messages import (
     QueryProgressed,
     QueryStarted,
 )
+from trailtui.ui.pending_keys import after_pending_keys
 from trailtui.ui.query_store import QueryHistory, StoredQuery, sample_queries, saved_queries
 from trailtui.ui.replay_clock import current_ms, faster, slower, speed_text
 from trailtui.ui.result_rows import TimeZoneName, chart_series, columns_of, result_rows
@@ -160,12 +161,11 @@ class MainScreen(Screen[None]):
     # --- running a query ---
 
     def action_run_query(self) -> None:
-        """Run the editor's text once the keys typed before F5 or ctrl+r are in it (see QueryEditor)."""
-        self.query_one(QueryEditor).request_text()
+        """Run the editor's text once the keys typed before F5 or ctrl+r are in it (see pending_keys)."""
+        after_pending_keys(self, self._run_editor_text)
 
-    @on(QueryEditor.TextReady)
-    def run_text(self, message: QueryEditor.TextReady) -> None:
-        text = message.text
+    def _run_editor_text(self) -> None:
+        text = self.query_one(QueryEditor).text
         if not text.strip():
             self.notify("Type a query first (F2 for samples)", severity="warning")
             return

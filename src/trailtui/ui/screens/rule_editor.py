@@ -19,6 +19,7 @@ from textual.widgets import Input, Static, TextArea
 from trailtui.backends.base import Backend, BackendError, InvalidDefinition
 from trailtui.ui.json_locate import nearest_offset, value_offsets
 from trailtui.ui.messages import RuleRejected, RuleSaved
+from trailtui.ui.pending_keys import after_pending_keys
 from trailtui.ui.query_syntax import location_of
 from trailtui.ui.safe import event_text
 from trailtui.ui.writes import PlannedWrite, confirm_write, permit_write
@@ -52,6 +53,10 @@ class RuleEditorScreen(ModalScreen[str | None]):
         self.query_one(target).focus()
 
     def action_save(self) -> None:
+        """Save once the keys typed before ctrl+s are in the name and the JSON (see pending_keys)."""
+        after_pending_keys(self, self._save)
+
+    def _save(self) -> None:
         name = self.query_one("#rule-name", Input).value.strip()
         definition = self.query_one("#rule-json", TextArea).text
         write = PlannedWrite("PutInsightRule", "Contributor Insights rule", name)

@@ -52,7 +52,8 @@ class MetricsPane(Vertical):
         self.graphed: tuple[str, str, int] | None = None
         """The filter, statistic and period of the points in the chart."""
         self.problem: str | None = None
-        """The last failed call's reason, so the same failure is announced once."""
+        """The last failed call and why (`GetMetricData failed: …`), shown over the graph and announced
+        once; cleared when that call next succeeds."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="pane-bar"):
@@ -132,6 +133,7 @@ class MetricsPane(Vertical):
 
     @on(MetricFiltersDescribed)
     def filters_described(self, message: MetricFiltersDescribed) -> None:
+        self._succeeded("DescribeMetricFilters")
         self.filters = {
             str(item["filterName"]): item for item in message.filters if item.get("metricTransformations")
         }
@@ -155,6 +157,7 @@ class MetricsPane(Vertical):
 
     @on(MetricDataFetched)
     def metric_fetched(self, message: MetricDataFetched) -> None:
+        self._succeeded("GetMetricData")
         if message.filter_name != self.filter_name or message.period_s != self.period_s:
             return
         self.graphed = (message.filter_name, self.statistic, message.period_s)
@@ -172,10 +175,15 @@ class MetricsPane(Vertical):
         self.border_subtitle = event_text(f"DescribeAlarms failed: {reason}")
 
     def _failed(self, what: str, reason: str) -> None:
-        self.border_subtitle = event_text(f"{what} failed: {reason}")
-        if self.problem != f"{what}: {reason}":
-            self.problem = f"{what}: {reason}"
-            self.notify(event_plain(f"{what} failed: {reason}"), severity="error", markup=False)
+        problem = f"{what} failed: {reason}"
+        if self.problem != problem:
+            self.problem = problem
+            self.notify(event_plain(problem), severity="error", markup=False)
+        self._show_threshold()
+
+    def _succeeded(self, what: str) -> None:
+        if self.problem is not None and self.problem.startswith(f"{what} failed"):
+            self.problem = None
 
     def _judge_like_the_alarm(self) -> None:
         """Graph a newly chosen metric with the statistic and period of the alarm that watches it."""
@@ -218,7 +226,7 @@ class MetricsPane(Vertical):
         name = self.filter_name
         if name is None or name not in self.filters:
             chart.threshold = None
-            chart.title = "" if self.filters else self._no_filters()
+            chart.title = self.problem or ("" if self.filters else self._no_filters())
             return
         transformation = self.filters[name]["metricTransformations"][0]
         alarm = self._watching_alarm()
@@ -229,7 +237,7 @@ class MetricsPane(Vertical):
             title += (
                 f" · alarm {alarm.get('AlarmName')}: {alarm.get('Statistic', '')}, {alarm.get('StateValue')}"
             )
-        chart.title = title
+        chart.title = f"{title} · {self.problem}" if self.problem else title
 
     def _no_filters(self) -> str:
         """Why the graph is empty: DescribeMetricFilters found nothing to graph."""

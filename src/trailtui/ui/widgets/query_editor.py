@@ -1,17 +1,12 @@
 """The Logs Insights query editor: a TextArea with the language's highlighting, completion of commands,
-functions and discovered field names, and the place of a malformed query's error underlined.
-
-Keys reach the editor through its own message queue, after the app has checked its priority bindings, so
-over a slow link (SSH, tmux) ctrl+r can be handled while typed keys still wait in that queue. A run
-therefore asks for the text with `request_text()`: the request queues behind those keys, and the editor
-answers with `TextReady` once they are in the text."""
+functions and discovered field names, and the place of a malformed query's error underlined (runs read
+the text only once the keys typed before them are in it: see `trailtui.ui.pending_keys`)."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
@@ -70,32 +65,12 @@ class QueryEditor(TextArea):
             self.prefix = prefix
             self.words = words
 
-    class TextRequested(Message):
-        """Queued behind the keys not yet handled; the editor answers with TextReady."""
-
-    class TextReady(Message):
-        """The editor's text once every key typed before the request is in it."""
-
-        def __init__(self, editor: QueryEditor, text: str) -> None:
-            super().__init__()
-            self.editor = editor
-            self.text = text
-
     def __init__(self, text: str = "", *, id: str | None = None) -> None:
         super().__init__(text, id=id, soft_wrap=True, show_line_numbers=True, tab_behavior="focus")
         self.known_fields: set[str] = set()
         """Field names seen in results and events, offered by completion."""
         self._error: tuple[str, int, int] | None = None
         self._syntax: tuple[str, dict[int, list[Highlight]]] = ("", {})
-
-    def request_text(self) -> None:
-        """Ask for the text as it will be once the keys already sent to the editor are handled."""
-        self.post_message(self.TextRequested())
-
-    @on(TextRequested)
-    def _answer_text(self, message: TextRequested) -> None:
-        message.stop()
-        self.post_message(self.TextReady(self, self.text))
 
     def mark_error(self, start_offset: int, end_offset: int) -> None:
         """Underline [start, end) of the current text (at least one character) and put the cursor at its

@@ -29,7 +29,8 @@ class QueryState:
 
 
 class StatusLine(Widget):
-    """Backend, query state, statistics, skipped records, time zone."""
+    """Backend, query state, statistics, skipped records, time zone; the backend's name gets the room the
+    rest leaves (a live account's names its account, Region and log groups)."""
 
     DEFAULT_CSS = """
     StatusLine { height: 1; background: $panel; color: $foreground; padding: 0 1; }
@@ -50,10 +51,6 @@ class StatusLine(Widget):
     def render(self) -> Text:
         state = self.query_state
         text = Text(no_wrap=True, overflow="ellipsis")
-        room = max(self.size.width // 3, 12)
-        backend = self.backend if len(self.backend) <= room else self.backend[: room - 1] + "…"
-        text.append_text(event_text(backend))
-        text.append(" │ ")
         text.append(state.status, self.get_component_rich_style("status-line--state"))
         text.append(_progress(state))
         if state.records_scanned:
@@ -67,7 +64,13 @@ class StatusLine(Widget):
             style = self.get_component_rich_style("status-line--warning")
             text.append(f" │ {self.records_skipped:,} records skipped", style)
         text.append(f" │ {self.zone}")
-        return text
+        room = max(self.size.width - 5 - len(text), self.size.width // 3, 12)
+        backend = self.backend if len(self.backend) <= room else self.backend[: max(room - 1, 0)] + "…"
+        line = event_text(backend)
+        line.no_wrap, line.overflow = True, "ellipsis"
+        line.append(" │ ")
+        line.append_text(text)
+        return line
 
 
 def _progress(state: QueryState) -> str:
