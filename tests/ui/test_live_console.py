@@ -307,3 +307,52 @@ async def test_the_confirmation_names_every_key_typed_before_ctrl_s(live_console
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         assert "typed-fast" in shown(app.screen.query_one("#confirm-message", Static))
+
+
+async def test_adding_a_pack_metric_filter_asks_before_each_put(
+    moto_url, corpus_groups, moto_clients
+) -> None:
+    from trailtui.ui.screens.choice_picker import ChoicePicker
+
+    group = f"ui/metrics-{uuid.uuid4().hex[:8]}"
+    moto_clients.logs.create_log_group(logGroupName=group)
+    app = TrailApp(backend_on(moto_url, (group,), read_only=True), config=load_config())
+
+    def filters() -> list[str]:
+        return [
+            f["filterName"]
+            for f in moto_clients.logs.describe_metric_filters(logGroupName=group)["metricFilters"]
+        ]
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await show_tab(pilot, "metrics")
+        await settle(pilot)
+        chart = app.screen.query_one(MetricChart)
+        assert (
+            chart.title == "No metric filters on the log group read (DescribeMetricFilters): nothing to graph"
+        )
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoicePicker)
+        names = [name for name, _ in app.screen.choices]
+        await pilot.press(*["down"] * names.index("assume-role-duration"), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "PutMetricFilter" in shown(app.screen.query_one("#confirm-message", Static))
+        await pilot.press("n")
+        await settle(pilot)
+        assert filters() == []
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*["down"] * names.index("assume-role-duration"), "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert filters() == ["assume-role-duration"]
+        assert isinstance(app.screen, ConfirmScreen)
+        message = shown(app.screen.query_one("#confirm-message", Static))
+        assert "PutMetricAlarm" in message and "assume-role-duration-over-an-hour" in message
+        await pilot.press("y")
+        await settle(pilot)
+    alarms = moto_clients.cloudwatch.describe_alarms(AlarmNames=["assume-role-duration-over-an-hour"])
+    assert [alarm["Threshold"] for alarm in alarms["MetricAlarms"]] == [3600.0]

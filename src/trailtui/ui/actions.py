@@ -180,6 +180,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("metrics.period", "d", "next_period", "Period", "Graph with the next period", "metrics"),
     ActionSpec(
+        "metrics.add",
+        "a",
+        "add_from_pack",
+        "Add from pack",
+        "Add a pack's metric filter and its alarms (a live account asks before each write)",
+        "metrics",
+    ),
+    ActionSpec(
         "metrics.view_logs", "l", "view_logs", "View logs", "Query the events of the datapoint", "metrics"
     ),
     ActionSpec("tail.filter", "slash", "focus_filter", "Filter", "Filter the tail with a pattern", "tail"),

@@ -16,6 +16,7 @@ from trailtui.ui.tail_lines import TailLine
 
 if TYPE_CHECKING:
     from trailtui.backends.aws_log_groups import LogGroup
+    from trailtui.ui.writes import PlannedWrite
 
 
 class QueryStarted(Message):
@@ -186,6 +187,15 @@ class QueryDefinitionSaved(Message):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.name = name
+
+
+class DefinitionPut(Message):
+    """PutMetricFilter or PutMetricAlarm accepted `write`; `rest` are the writes still to make."""
+
+    def __init__(self, write: PlannedWrite, rest: list[tuple[PlannedWrite, dict[str, Any]]]) -> None:
+        super().__init__()
+        self.write = write
+        self.rest = rest
 
 
 class LogGroupsChosen(Message):

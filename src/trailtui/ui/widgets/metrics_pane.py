@@ -1,6 +1,7 @@
 """Metric filters and alarms: the chosen filter's metric graphed (statistic and period selectable) over a
 window ending at the replay clock, the threshold of an alarm on it drawn across, and the alarms below.
-`l` on a datapoint asks for the events the filter counted in that period ("view logs")."""
+`l` on a datapoint asks for the events the filter counted in that period ("view logs"); `a` adds a pack's
+metric filter and the alarms on its metric (a read-only live account asks before each Put call)."""
 
 from __future__ import annotations
 
@@ -14,15 +15,20 @@ from textual.message import Message
 from textual.widgets import Select
 
 from trailtui.backends.base import Backend, BackendError
+from trailtui.packs import PackContents, PackDefinition, load_packs
 from trailtui.ui.actions import bindings
 from trailtui.ui.live_account import live_account
-from trailtui.ui.messages import MetricDataFetched, MetricFiltersDescribed, MonitorCallFailed
+from trailtui.ui.messages import DefinitionPut, MetricDataFetched, MetricFiltersDescribed, MonitorCallFailed
 from trailtui.ui.replay_clock import current_ms, window_ending_at
 from trailtui.ui.result_rows import TimeZoneName
 from trailtui.ui.safe import event_plain, event_text
+from trailtui.ui.screens.choice_picker import ChoicePicker
 from trailtui.ui.view_logs import LogsView
 from trailtui.ui.widgets.alarms_table import AlarmsTable
 from trailtui.ui.widgets.metric_chart import MetricChart
+from trailtui.ui.writes import PlannedWrite, confirm_write, permit_write
+
+Write = tuple[PlannedWrite, dict[str, Any]]
 
 POLL_S = 2.0
 STATISTICS = ("Sum", "Average", "Maximum", "Minimum", "SampleCount")
@@ -262,6 +268,69 @@ class MetricsPane(Vertical):
         picker.value = (
             periods[(periods.index(self.period_s) + 1) % len(periods)] if self.period_s in periods else 300
         )
+
+    def action_add_from_pack(self) -> None:
+        contents = load_packs()
+        missing = [d for d in contents.of_kind("metric-filter") if d.name not in self.filters]
+        if not missing:
+            self.notify("Every pack metric filter is already defined here")
+            return
+        choices = [(d.name, str(d.body.get("filterPattern", ""))) for d in missing]
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self._next_write(self._writes_for(missing[index], contents))
+
+        self.app.push_screen(ChoicePicker("Add a pack's metric filter", choices), chosen)
+
+    def _writes_for(self, definition: PackDefinition, contents: PackContents) -> list[Write]:
+        """PutMetricFilter for `definition` (on the log group read, when live), then PutMetricAlarm for each
+        pack alarm on its metric."""
+        request = dict(definition.body)
+        if live_account(self.backend) is not None:
+            request.pop("logGroupName", None)
+        metric = request["metricTransformations"][0]
+        writes: list[Write] = [(PlannedWrite("PutMetricFilter", "metric filter", definition.name), request)]
+        for alarm in contents.of_kind("alarm"):
+            body = alarm.body
+            if (body.get("Namespace"), body.get("MetricName")) == (
+                metric["metricNamespace"],
+                metric["metricName"],
+            ):
+                writes.append((PlannedWrite("PutMetricAlarm", "alarm", alarm.name), dict(body)))
+        return writes
+
+    def _next_write(self, writes: list[Write]) -> None:
+        if not writes:
+            self.describe_filters()
+            return
+        write, body = writes[0]
+        confirm_write(
+            self.app,
+            self.backend,
+            write,
+            lambda confirmed: self.put_definition(write, body, confirmed, writes[1:]),
+        )
+
+    @work(exit_on_error=False, group="metric-put")
+    async def put_definition(
+        self, write: PlannedWrite, body: dict[str, Any], confirmed: bool, rest: list[Write]
+    ) -> None:
+        permit_write(self.backend, write, confirmed)
+        try:
+            if write.api == "PutMetricFilter":
+                await self.backend.put_metric_filter(body)
+            else:
+                await self.backend.put_metric_alarm(body)
+        except BackendError as error:
+            self.post_message(MonitorCallFailed(write.api, str(error)))
+            return
+        self.post_message(DefinitionPut(write, rest))
+
+    @on(DefinitionPut)
+    def definition_put(self, message: DefinitionPut) -> None:
+        self.notify(f"Written: {message.write.summary()}", markup=False)
+        self._next_write(message.rest)
 
     def action_view_logs(self) -> None:
         point = self.query_one(MetricChart).point_under_cursor()
