@@ -75,3 +75,9 @@ def test_importing_every_engine_loads_neither_textual_nor_boto3() -> None:
     )
     completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert completed.stdout.strip() == "[]"
+
+
+def test_the_cli_loads_neither_boto3_nor_textual_until_a_command_needs_them() -> None:
+    program = "import sys, trailtui.cli\nprint(sorted({'boto3', 'botocore', 'textual'} & set(sys.modules)))\n"
+    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert completed.stdout.strip() == "[]"

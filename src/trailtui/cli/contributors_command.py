@@ -19,11 +19,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from trailtui.backends.aws import AwsBackend
 from trailtui.backends.base import BackendError, RuleReportRequest
 from trailtui.backends.local import LocalBackend
 from trailtui.backends.local_replay import ReplaySettings
@@ -43,6 +42,9 @@ from trailtui.cli.replay_run import (
     report_replay_problems,
 )
 from trailtui.packs import PackDefinition
+
+if TYPE_CHECKING:  # boto3 is imported only when --live is used
+    from trailtui.backends.aws import AwsBackend
 
 DEFAULT_PERIOD_S = 300
 WIDER_PERIODS_S = (3600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400)

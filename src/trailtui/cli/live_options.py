@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from trailtui.backends.aws import AwsBackend
-from trailtui.backends.aws_session import AwsOptions
 from trailtui.backends.base import Backend
 from trailtui.backends.local import LocalBackend
 from trailtui.cli.inputs import UsageError, fail, input_paths
@@ -52,12 +50,14 @@ def backend_from_options(options: argparse.Namespace, paths: list[str]) -> Backe
         return LocalBackend(input_paths(paths), stdin=sys.stdin.buffer if "-" in paths else None)
     if paths:
         raise UsageError(f"--live reads the account, not files: remove {paths[0]}")
+    from trailtui.backends.aws import AwsBackend  # boto3 loads only when --live is used
+    from trailtui.backends.aws_session import AwsOptions
+
     aws_options = AwsOptions(options.profile, options.region, options.endpoint_url, tuple(options.log_group))
     return AwsBackend.connect(aws_options, read_only=not options.yes)
 
 
 def print_notices(backend: Backend) -> None:
     """What the live backend chose for the user (which log group, and why), one line each on stderr."""
-    if isinstance(backend, AwsBackend):
-        for notice in backend.notices:
-            fail(notice)
+    for notice in getattr(backend, "notices", ()):
+        fail(notice)

@@ -19,18 +19,19 @@ import argparse
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from trailtui.backends.aws import AwsBackend
-from trailtui.backends.aws_errors import ServiceError
 from trailtui.backends.aws_shapes import with_times
 from trailtui.backends.base import BackendError
 from trailtui.cli.definitions import DefinitionError
 from trailtui.cli.inputs import UsageError, fail, time_range
 from trailtui.cli.live_options import LIVE_ONLY, backend_from_options
 from trailtui.packs import PackDefinition
+
+if TYPE_CHECKING:  # boto3 is imported only when --live is used
+    from trailtui.backends.aws import AwsBackend
 
 EXIT_ACCOUNT = 1
 EXIT_USAGE = 2
@@ -66,6 +67,8 @@ def check_options(options: argparse.Namespace, file_only: dict[str, str]) -> Non
 
 def open_live(options: argparse.Namespace, paths: list[str]) -> AwsBackend:
     """The account's backend, read-only unless --yes; UsageError for PATHs, BackendError for the session."""
+    from trailtui.backends.aws import AwsBackend
+
     backend = backend_from_options(options, paths)
     if not isinstance(backend, AwsBackend):  # pragma: no cover - backend_from_options with options.live
         raise UsageError("--live is needed")
@@ -104,7 +107,7 @@ async def _guarded(backend: AwsBackend, work: Callable[[], Awaitable[int]]) -> i
 def exit_code(error: Exception) -> int:
     if isinstance(error, UsageError | DefinitionError):
         return EXIT_USAGE
-    if isinstance(error, ServiceError) and error.code in INVALID_REQUEST_CODES:
+    if getattr(error, "code", None) in INVALID_REQUEST_CODES:  # an AWS ServiceError AWS deems invalid
         return EXIT_USAGE
     return EXIT_ACCOUNT
 

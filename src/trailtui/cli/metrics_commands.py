@@ -29,12 +29,11 @@ import argparse
 import asyncio
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from trailtui.backends.alarm_command import AlarmCommand
-from trailtui.backends.aws import AwsBackend
 from trailtui.backends.base import BackendError, InputReport
 from trailtui.backends.local import LocalBackend
 from trailtui.backends.local_replay import ReplaySettings
@@ -84,6 +83,9 @@ from trailtui.metrics.filters import MetricFilterError
 from trailtui.metrics.series import is_statistic
 from trailtui.metrics.testing import test_metric_filter
 from trailtui.packs import PackDefinition
+
+if TYPE_CHECKING:  # boto3 is imported only when --live is used
+    from trailtui.backends.aws import AwsBackend
 
 
 def add_metrics_parser(commands: Any) -> None:

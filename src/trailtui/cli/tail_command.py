@@ -22,11 +22,10 @@ import asyncio
 import os
 import sys
 from contextlib import aclosing
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from trailtui.backends.aws import AwsBackend
 from trailtui.backends.base import BackendError, TailRequest
 from trailtui.backends.local import LocalBackend
 from trailtui.cli.inputs import UsageError, fail, input_paths
@@ -43,6 +42,9 @@ from trailtui.events.timestamps import format_timestamp
 from trailtui.packs import PackContents
 from trailtui.replay.status import check_speed
 from trailtui.terminal_safe import visible
+
+if TYPE_CHECKING:  # boto3 is imported only when --live is used
+    from trailtui.backends.aws import AwsBackend
 
 MISSING = "-"
 
