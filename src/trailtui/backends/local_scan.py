@@ -21,7 +21,7 @@ from threading import Event as Flag
 
 from trailtui.backends.base import InputReport, ScanProgress
 from trailtui.events.layout import STDIN, expand_paths
-from trailtui.events.readers import Admit, FileReading, read_path
+from trailtui.events.readers import Admit, FileReading, read_path_parts
 from trailtui.insights import ast, executor
 from trailtui.insights.pushdown import admit_test, field_tests
 from trailtui.insights.results import ScanStatistics
@@ -87,7 +87,7 @@ def _count_passed_over(
 
 
 def _account(result: ChunkResult, reading: FileReading) -> None:
-    result.files += 1
+    result.files += reading.final  # a big file comes in parts; its last one tells what was skipped
     result.bytes_read += reading.byte_size
     problem = reading.problem_line()
     if problem is not None:
@@ -120,7 +120,8 @@ def scan_files(query: str, paths: Sequence[str], options: executor.RunOptions) -
     """
     admit = _admit(query, options)
     with _collector_paused():
-        return scan_readings(_compiled(query), (read_path(path, admit=admit) for path in paths), options)
+        readings = (part for path in paths for part in read_path_parts(path, admit=admit))
+        return scan_readings(_compiled(query), readings, options)
 
 
 @contextmanager

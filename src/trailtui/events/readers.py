@@ -29,22 +29,24 @@ import os
 import re
 import stat
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import orjson
 
 from trailtui.events.layout import STDIN, LayoutHints, expand_paths, is_digest, layout_hints
 from trailtui.events.model import Event
-from trailtui.events.streaming import NOT_PARSED, ArraySplitter, ContentChunks, Element, Read
+from trailtui.events.streaming import GZIP_MAGIC, NOT_PARSED, ArraySplitter, ContentChunks, Element, Read
 from trailtui.events.timestamps import parse_event_time
 
 MIB = 1024 * 1024
-STREAM_FROM_BYTES = 64 * MIB
+STREAM_FROM_BYTES = 32 * MIB
 """Content up to this size is read whole and parsed in one call (fastest); larger content is streamed."""
-PART_EVENTS = 20_000
+PART_EVENTS = 5_000
 """A streamed file is given in parts of about this many events."""
 MAX_RECORD_BYTES = 64 * MIB
 """A record (or NDJSON line) of a streamed file longer than this is skipped, not held."""
@@ -268,26 +270,25 @@ def _read_parts(
     first = guarded.read(-1 if whole else RAW_READ_BYTES)
     chunks = ContentChunks(guarded.read, RAW_READ_BYTES, CONTENT_PIECE_BYTES, first)
     pieces = iter(chunks)
-    head: list[bytes] = []
-    held = 0
-    for piece in pieces:
-        head.append(piece)
-        held += len(piece)
-        if held > stream_from:
-            break
-    else:
-        reading = FileReading(path)
-        content = head[0] if len(head) == 1 else b"".join(head)
-        del head
-        _read_whole(content, reading, admit, chunks.problem, empty=not chunks.raw_bytes)
-        _finish(reading, chunks, guarded)
-        yield reading
-        return
+    head: deque[bytes] = deque()
+    if size is None or size <= stream_from or first[:2] == GZIP_MAGIC:
+        held = 0
+        for piece in pieces:
+            head.append(piece)
+            held += len(piece)
+            if held > stream_from:
+                break
+        else:
+            reading = FileReading(path)
+            content = head[0] if len(head) == 1 else b"".join(head)
+            head.clear()
+            _read_whole(content, reading, admit, chunks.problem, empty=not chunks.raw_bytes)
+            _finish(reading, chunks, guarded)
+            yield reading
+            return
     reading = FileReading(path, hints=layout_hints(path))
     stream = _Stream(reading, chunks, part_events)
-    body = b"".join(head).lstrip(_BODY_PADDING)
-    del head
-    yield from _read_streamed(body, pieces, stream, admit)
+    yield from _read_streamed(chain(_drained(head), pieces), stream, admit)
     for _ in pieces:
         pass  # what follows the array still tells whether the gzip data was sound, as when read whole
     if chunks.problem is not None:
@@ -295,6 +296,12 @@ def _read_parts(
     _finish(reading, chunks, guarded)
     reading.byte_size, reading.content_size = stream.unreported()
     yield reading
+
+
+def _drained(pieces: deque[bytes]) -> Iterator[bytes]:
+    """The pieces, each let go of once given."""
+    while pieces:
+        yield pieces.popleft()
 
 
 def _finish(reading: FileReading, chunks: ContentChunks, guarded: _Guarded) -> None:
@@ -371,17 +378,13 @@ def _read_whole(
     _parse_content(body, reading, reading.hints, admit)
 
 
-def _read_streamed(
-    body: bytes, pieces: Iterator[bytes], stream: _Stream, admit: Admit | None
-) -> Iterator[FileReading]:
+def _read_streamed(pieces: Iterator[bytes], stream: _Stream, admit: Admit | None) -> Iterator[FileReading]:
     """The parts of content too large to read whole, by its format (told from its start)."""
     reading = stream.reading
-    while not body.strip():
-        piece = next(pieces, None)
-        if piece is None:
-            reading.skipped_file_reason = "no events in file"
-            return
-        body = piece.lstrip(_BODY_PADDING)
+    body = _start_of(pieces)
+    if not body:
+        reading.skipped_file_reason = "no events in file"
+        return
     if body[:1] not in (b"{", b"["):
         reading.skipped_file_reason = "not CloudTrail (not JSON)"
         return
@@ -410,6 +413,20 @@ def _read_streamed(
             "not CloudTrail (too large to read whole, and not a Records file, an export,"
             " an array of events or NDJSON)"
         )
+
+
+def _start_of(pieces: Iterator[bytes]) -> bytes:
+    """The content's first bytes after any padding, enough to tell its format: through its first line
+    (NDJSON or not), or its first megabyte when it starts as an array document (a one-line `Records`
+    file is not held whole), or MAX_RECORD_BYTES."""
+    body = b""
+    for piece in pieces:
+        body = body + piece if body else piece.lstrip(_BODY_PADDING)
+        if b"\n" in body or len(body) >= MAX_RECORD_BYTES:
+            break
+        if len(body) >= MIB and (body[:1] == b"[" or _ARRAY_DOCUMENT.match(body) is not None):
+            break
+    return body
 
 
 def _stream_ndjson(body: bytes, pieces: Iterator[bytes], stream: _Stream) -> Iterator[FileReading]:

@@ -191,21 +191,26 @@ class ArraySplitter:
     def _likely(self, start: int) -> Element | None:
         """The object at `start` cut at its likely end, when that piece parses whole (else None)."""
         buffer = self._buffer
-        search_from = start
+        count = buffer.count
+        searched = start
+        braces = brackets = 0
         for _ in range(_LIKELY_TRIES):
-            match = _LIKELY_END.search(buffer, search_from)
+            match = _LIKELY_END.search(buffer, searched)
             if match is None:
                 return None
             end = match.end()
+            braces += count(b"{", searched, end) - count(b"}", searched, end)
+            brackets += count(b"[", searched, end) - count(b"]", searched, end)
+            searched = end
+            if braces or brackets:
+                continue
             piece = buffer[start:end]
-            if piece.count(b"{") == piece.count(b"}") and piece.count(b"[") == piece.count(b"]"):
-                try:
-                    value = orjson.loads(piece)
-                except orjson.JSONDecodeError:
-                    return None
-                self._position = end
-                return Element(piece, True, self._line_at(start), value)
-            search_from = end
+            try:
+                value = orjson.loads(piece)
+            except orjson.JSONDecodeError:
+                return None
+            self._position = end
+            return Element(piece, True, self._line_at(start), value)
         return None
 
     def _bracketed(self, start: int) -> Element:
