@@ -55,8 +55,15 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
 
 
 def _walk_sorted(root: str) -> Iterator[str]:
-    for directory, subdirectories, files in os.walk(root):
+    """Files in sorted order; a directory that cannot be listed is passed through for the reader to report."""
+    unlisted: list[str] = []
+    for directory, subdirectories, files in os.walk(
+        root, onerror=lambda error: unlisted.append(error.filename)
+    ):
+        yield from unlisted
+        unlisted.clear()
         subdirectories.sort()
         for name in sorted(files):
             if not name.startswith("."):
                 yield os.path.join(directory, name)
+    yield from unlisted
