@@ -33,7 +33,10 @@ class AlarmsTable(DataTable[object]):
         self.shown: list[dict[str, Any]] = []
 
     def on_mount(self) -> None:
-        for name in ("state", "alarm", "since", "metric", "threshold"):
+        # The state column is as wide as its widest word from the start: column widths only ever grow, so a
+        # width learned from earlier rows would make the layout depend on when the alarms were first read.
+        self.add_column("state", key="state", width=len(" INSUFFICIENT_DATA "))
+        for name in ("alarm", "since", "metric", "threshold"):
             self.add_column(name, key=name)
 
     def show_alarms(self, alarms: list[dict[str, Any]]) -> None:
