@@ -55,8 +55,7 @@ def write_ndjson(path: Path, content_bytes: int) -> int:
     return count
 
 
-def tree_rss_bytes(root: int) -> int:
-    """The resident memory of a process and all its descendants, summed."""
+def parent_pids() -> dict[int, int]:
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -64,7 +63,20 @@ def tree_rss_bytes(root: int) -> int:
                 fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            parents[int(entry)] = int(fields[1])
+            if fields[0] != "Z":
+                parents[int(entry)] = int(fields[1])
+    return parents
+
+
+def child_pids(parent: int) -> set[int]:
+    """The live children of a process (0: this one)."""
+    parent = parent or os.getpid()
+    return {pid for pid, its_parent in parent_pids().items() if its_parent == parent}
+
+
+def tree_rss_bytes(root: int) -> int:
+    """The resident memory of a process and all its descendants, summed."""
+    parents = parent_pids()
     tree = {root}
     grew = True
     while grew:

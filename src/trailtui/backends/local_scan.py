@@ -11,12 +11,14 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from multiprocessing import forkserver
 from threading import Event as Flag
 
 from trailtui.backends.base import InputReport, ScanProgress
@@ -205,16 +207,15 @@ class QueryScan:
             pending = set(order)
             while pending:
                 done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                if self.cancelled.is_set():
+                    _abandon(pool)
+                    return
                 _collect(done, order, finished)
                 del done
                 while next_position in finished:
                     self._absorb(finished.pop(next_position), started)
                     next_position += 1
                     on_chunk()
-                if self.cancelled.is_set():
-                    for future in pending:
-                        future.cancel()
-                    return
 
     def _absorb(self, result: ChunkResult, started: float) -> None:
         """Merge the next chunk's result (in input order) and count it in progress and the report."""
@@ -229,6 +230,15 @@ class QueryScan:
         self.report.records_skipped += result.records_skipped
 
 
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Stop a cancelled scan at once: chunks not started never start, and the workers are killed rather
+    than waited for (what they were scanning is not wanted), so the CPU is free within a poll."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+
+
 def _collect(
     done: set[Future[ChunkResult]], order: dict[Future[ChunkResult], int], finished: dict[int, ChunkResult]
 ) -> None:
@@ -239,10 +249,32 @@ def _collect(
 
 @lru_cache(maxsize=1)
 def worker_context() -> multiprocessing.context.BaseContext:
-    """Workers fork from a server that has imported the scanner once, so each starts ready to read."""
+    """Workers fork from a server that has imported the scanner once, so each starts ready to read.
+
+    The server starts here, with a real stderr: inside the console, Textual's stand-in for sys.stderr
+    has the descriptor -1, which the resource tracker would pass on (and starting workers would fail).
+    """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
+    with _stderr_with_a_descriptor():
+        forkserver.ensure_running()
     return context
+
+
+@contextmanager
+def _stderr_with_a_descriptor() -> Iterator[None]:
+    try:
+        usable = sys.stderr is None or sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = True  # the resource tracker leaves such a stderr out
+    if usable:
+        yield
+        return
+    replaced, sys.stderr = sys.stderr, sys.__stderr__
+    try:
+        yield
+    finally:
+        sys.stderr = replaced
 
 
 def list_input_files(paths: Sequence[str]) -> list[InputFile]:
