@@ -223,3 +223,10 @@ def test_whole_real_corpus_reads_without_loss(corpus_dir: Path) -> None:
     readings = list(read_paths(sorted(str(path) for path in corpus_dir.glob("*.ndjson"))))
     assert sum(len(reading.events) for reading in readings) == 3894
     assert all(reading.problem_line() is None for reading in readings)
+
+
+def test_a_digest_file_is_counted_as_skipped_without_a_problem_line(tmp_path: Path) -> None:
+    digest = tmp_path / "AWSLogs" / "1" / "CloudTrail-Digest" / "d.json.gz"
+    reading = read_path(write(digest, gzip.compress(b'{"digestStartTime": "x"}')))
+    assert reading.skipped_file_reason == "CloudTrail digest file"
+    assert reading.problem_line() is None

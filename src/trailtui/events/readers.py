@@ -53,6 +53,7 @@ MAX_RECORD_BYTES = 64 * MIB
 RAW_READ_BYTES = MIB
 CONTENT_PIECE_BYTES = 8 * MIB
 
+DIGEST_FILE = "CloudTrail digest file"
 _EVENT_KEYS = ("eventVersion", "eventName", "eventSource", "eventTime")
 _LONE_SURROGATE = re.compile("[\udc80-\udcff]")
 _ANY_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -118,7 +119,12 @@ class FileReading:
             self.first_problem = problem
 
     def problem_line(self) -> str | None:
-        """One line for stderr describing what was skipped here, or None when the file was clean."""
+        """One line for stderr describing what was skipped here, or None when the file was clean.
+
+        A digest file is no problem: every CloudTrail S3 tree holds them. It is counted as skipped, silently.
+        """
+        if self.skipped_file_reason == DIGEST_FILE:
+            return None
         if self.skipped_file_reason is not None:
             return f"{self.path}: skipped: {self.skipped_file_reason}"
         if self.skipped_records:
@@ -172,7 +178,7 @@ def read_path_parts(
     event, JSON that is not CloudTrail) is skipped.
     """
     if is_digest(path):
-        yield FileReading(path, skipped_file_reason="CloudTrail digest file")
+        yield FileReading(path, skipped_file_reason=DIGEST_FILE)
         return
     try:
         with _opened(path, stdin) as (read, size):
@@ -567,7 +573,7 @@ def _read_document(
     elif isinstance(document.get("Events"), list):
         _add_messages(document["Events"], "CloudTrailEvent", reading, hints)
     elif "digestStartTime" in document:
-        reading.skipped_file_reason = "CloudTrail digest file"
+        reading.skipped_file_reason = DIGEST_FILE
     elif any(key in document for key in _EVENT_KEYS):
         _add_records([document], reading, hints)
     else:
