@@ -13,14 +13,20 @@ import asyncio
 import sys
 import time
 
-from trailtui.backends.base import ScanProgress
+from trailtui.backends.base import InputReport, ScanProgress
 from trailtui.backends.local import LocalBackend
 from trailtui.backends.local_replay import ReplaySettings
-from trailtui.cli.inputs import add_path_argument, add_time_arguments, fail, input_paths, time_range
+from trailtui.cli.inputs import (
+    add_path_argument,
+    add_time_arguments,
+    fail,
+    input_paths,
+    print_input_report,
+    time_range,
+)
 from trailtui.cli.progress import ProgressLine
 from trailtui.events.timestamps import parse_relative
 from trailtui.packs import PackContents
-from trailtui.terminal_safe import visible
 
 EXIT_NO_INPUT = 1
 EXIT_USAGE = 2
@@ -69,8 +75,15 @@ async def replay_with_progress(backend: LocalBackend) -> None:
 def report_replay_problems(backend: LocalBackend) -> bool:
     """Print what the replay could not read; True when it delivered no event at all (nothing readable)."""
     details = backend.replay_details()
-    for line in details.problem_lines if details else ():
-        print(visible(line), file=sys.stderr)
+    if details is not None:
+        print_input_report(
+            InputReport(
+                list(details.problem_lines),
+                files_read=details.files_read - details.files_skipped,
+                files_skipped=details.files_skipped,
+                records_skipped=details.skipped_records,
+            )
+        )
     if backend.local_replay.failure is not None:
         fail(f"the replay failed: {backend.local_replay.failure}")
         return True

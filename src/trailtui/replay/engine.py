@@ -143,6 +143,7 @@ class Replay:
                 late_files=tuple(progress.late_files),
                 skipped_records=progress.skipped_records,
                 problem_lines=tuple(progress.problem_lines),
+                files_skipped=progress.files_skipped,
             )
 
     # The engine thread.

@@ -36,6 +36,8 @@ class ReplayStatus:
     late_files: tuple[str, ...]
     skipped_records: int
     problem_lines: tuple[str, ...]
+    files_skipped: int = 0
+    """Files read but skipped whole (counted in `files_read` too)."""
 
 
 def check_speed(speed: float | None) -> float | None:
@@ -55,9 +57,11 @@ class Progress:
     late_files: list[str] = field(default_factory=list)
     skipped_records: int = 0
     problem_lines: list[str] = field(default_factory=list)
+    files_skipped: int = 0
 
     def note_reading(self, reading: FileReading, late_events: int, is_file: bool) -> None:
         self.files_read += is_file
+        self.files_skipped += is_file and reading.skipped_file_reason is not None
         self.skipped_records += reading.skipped_records
         problem = reading.problem_line()
         if problem is not None and len(self.problem_lines) < KEPT_PROBLEM_LINES:
