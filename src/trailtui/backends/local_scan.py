@@ -231,12 +231,13 @@ class QueryScan:
 
 
 def _abandon(pool: ProcessPoolExecutor) -> None:
-    """Stop a cancelled scan at once: chunks not started never start, and the workers are killed rather
-    than waited for (what they were scanning is not wanted), so the CPU is free within a poll."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
+    """Stop a cancelled scan at once: chunks not started never start, and the query returns without waiting
+    for the chunks already running (each is a small share of the input; their results are dropped).
+
+    The workers are not killed: a worker killed while it writes a result leaves a partial message in the
+    pool's result pipe, and the pool's manager thread then waits on it forever, hanging interpreter exit.
+    """
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.kill()
 
 
 def _collect(
