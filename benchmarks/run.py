@@ -15,7 +15,9 @@ a set of our own):
 - DuckDB: read_json over the gz files with a typed schema (the best typed query we could write); over the
   NDJSON copy; and warm, from a table loaded once;
 - jq over the NDJSON copy;
-- the floor: orjson decompressing and parsing every file on one core.
+- the floor: orjson decompressing and parsing every file on one core;
+- the console in a real terminal (tmux, 80x24): first frame and first key echo after launch on the demo
+  trail, and key echo while replaying the trail at 10,000 events/s (console.py).
 DuckDB (`pip install duckdb`) and jq are optional: a peer that is missing is reported as unavailable.
 """
 
@@ -38,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from console import ECHO_KEYS, measure_echo, measure_start, replay_speed, targets
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 MAKE_TRAIL = REPOSITORY.parent / "shared" / "bench" / "make_trail.py"
@@ -515,6 +518,7 @@ def print_table(
     session_rss_mb: float,
     streaming: tuple[float, float] | None,
     process_s: float | None = None,
+    console: list[tuple[str, str, bool | None]] | None = None,
 ) -> bool:
     header = (
         f"{'query':<36}{'cold':>8}{'×floor':>8}{'ev/s':>10}{'RSS MB':>8}{'DuckDB gz':>11}{'gz÷cold':>9}"
@@ -589,10 +593,14 @@ def print_table(
                 large <= small * 1.25 + 32,
             )
         )
+    return print_targets([*summary, *(console or [])]) and all_passed
+
+
+def print_targets(summary: list[tuple[str, str, bool | None]]) -> bool:
+    """The targets' lines (name, figure, verdict); True when none failed."""
     for name, figure, passed in summary:
-        all_passed = all_passed and passed is not False
         print(f"  {name:<78}{figure:>14}  {verdict(passed)}")
-    return all_passed
+    return all(passed is not False for _, _, passed in summary)
 
 
 def _ratio(value: float | None) -> str:
@@ -616,6 +624,21 @@ def measure_streaming(trail: Path, files: list[Path]) -> tuple[float, float]:
     return small, large
 
 
+def measure_console(
+    trail: Path, files: list[Path], events: int, repeat: int
+) -> list[tuple[str, str, bool | None]]:
+    """The console's target lines: `repeat` launches on the demo trail, then key echo over `trail`."""
+    print("measuring the console (tmux) ...", file=sys.stderr)
+    start = measure_start(repeat, trailtui_env())
+    echo = measure_echo(trail, replay_speed(files, events), ECHO_KEYS, trailtui_env())
+    return targets(start, echo)
+
+
+def print_console(lines: list[tuple[str, str, bool | None]], events: int) -> bool:
+    print(f"\nthe console in tmux; key echo over the {events:,}-event trail\ntargets")
+    return print_targets(lines)
+
+
 def _load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
@@ -636,6 +659,10 @@ def main() -> None:
     parser.add_argument("--skip-jq", action="store_true")
     parser.add_argument("--skip-duckdb", action="store_true", help="no DuckDB at all (its columns read n/a)")
     parser.add_argument("--skip-cold", action="store_true", help="no cold runs (for checking warm figures)")
+    parser.add_argument("--skip-console", action="store_true", help="no console measures (tmux)")
+    parser.add_argument(
+        "--console-only", action="store_true", help="only the console measures (first frame, key echo)"
+    )
     parser.add_argument("--session", metavar="TRAIL", help=argparse.SUPPRESS)
     parser.add_argument("queries", nargs="?", help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -646,6 +673,10 @@ def main() -> None:
     events = 100_000 if options.quick else options.events
     trail = build_trail(events)
     files = log_files(trail)
+    if options.console_only:
+        passed = print_console(measure_console(trail, files, events, options.repeat), events)
+        print(f"\nload average before: {load_before}; after: {_load()}")
+        sys.exit(0 if passed else 1)
     ndjson = ndjson_copy(trail, files)
     floor_s, floor_events = orjson_floor(files)
     rows = [Row(case) for case in CASES]
@@ -667,6 +698,7 @@ def main() -> None:
     if not options.skip_jq:
         print("measuring jq ...", file=sys.stderr)
         measure_jq(rows, ndjson)
+    console = None if options.skip_console else measure_console(trail, files, events, options.repeat)
     for note in sorted({note for row in rows for note in row.notes}):
         print(f"note: {note}", file=sys.stderr)
     print(f"load average before: {load_before}; after: {_load()}", file=sys.stderr)
@@ -674,7 +706,7 @@ def main() -> None:
         f"`--cache` first run (builds and writes the file): {build_s:.2f} s, {cache_mb:.0f} MB",
         file=sys.stderr,
     )
-    passed = print_table(rows, floor_s, floor_events, session_rss, streaming, process_s)
+    passed = print_table(rows, floor_s, floor_events, session_rss, streaming, process_s, console)
     print(f"\nload average before: {load_before}; after: {_load()}")
     sys.exit(0 if passed else 1)
 
