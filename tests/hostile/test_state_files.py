@@ -2,12 +2,16 @@
 queries, rules, filters and alarms are written) and the config. Whatever a file holds, reading it never
 raises: a store that cannot use it reports it and sets it aside (the config, which only the user writes,
 is reported and the defaults used); a write that fails halfway leaves the old file whole and no temporary
-file behind."""
+file behind. Setting a file aside never overwrites an earlier one set aside in the same second, and when
+the rename itself fails (a read-only folder, a file gone) the store says so in one line and goes on."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import orjson
 import pytest
@@ -15,8 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trailtui.packs import load_packs, write_user_definition
+from trailtui.ui import xdg
 from trailtui.ui.config import load_config
 from trailtui.ui.query_store import QueryHistory
+from trailtui.ui.xdg import set_aside
+
+from .test_unreadable import as_unprivileged
 
 HOSTILE_BYTES = st.one_of(
     st.binary(max_size=200),
@@ -111,3 +119,71 @@ def test_a_user_definition_write_that_fails_leaves_the_old_file_whole(
         write_user_definition("query", "kept", {**body, "queryString": "fields x"}, tmp_path)
     assert written.read_bytes() == original
     assert [entry.name for entry in written.parent.iterdir()] == ["kept.json"]
+
+
+def test_set_asides_in_the_same_second_keep_every_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(xdg, "time", SimpleNamespace(time=lambda: 1_700_000_000.25))
+    path = tmp_path / "history.json"
+    reports = []
+    for number in range(3):
+        path.write_bytes(b"[broken %d" % number)
+        reports.append(QueryHistory.load(path).problem)
+    names = ["history.json.corrupt-1700000000", "history.json.corrupt-1700000000-2"]
+    names.append("history.json.corrupt-1700000000-3")
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == names
+    assert [(tmp_path / name).read_bytes() for name in names] == [b"[broken 0", b"[broken 1", b"[broken 2"]
+    assert reports == [
+        f"corrupt file {path} set aside as {name} (JSONDecodeError); query history started afresh"
+        for name in names
+    ]
+
+
+def test_a_file_gone_before_it_is_set_aside_is_reported_in_one_line(tmp_path: Path) -> None:
+    outcome = set_aside(tmp_path / "history.json")
+    assert outcome.aside is None
+    assert outcome.report == (
+        f"corrupt file {tmp_path / 'history.json'} could not be set aside: No such file or directory"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_hostile_path_is_reported_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "history\x1b]2;pwned\x07.json"
+    path.write_bytes(b"{")
+    outcome = set_aside(path)
+    assert outcome.aside is not None and outcome.aside.read_bytes() == b"{"
+    assert "\x1b" not in outcome.report and "\\x1b]2;pwned\\x07" in outcome.report
+
+
+LOAD_AND_RECORD = """
+import sys
+from pathlib import Path
+from trailtui.ui.query_store import QueryHistory
+history = QueryHistory.load(Path(sys.argv[1]))
+print(history.problem)
+history.record("fields @message")
+print("recorded", len(history.entries))
+"""
+
+
+def test_a_corrupt_history_in_a_read_only_folder_is_reported_kept_and_not_saved_over(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "history.json"
+    path.write_bytes(b'[{"query": ')
+    folder.chmod(0o555)
+    try:
+        command = as_unprivileged([sys.executable, "-c", LOAD_AND_RECORD, str(path)])
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    finally:
+        folder.chmod(0o755)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == [
+        f"corrupt file {path} could not be set aside: Permission denied (JSONDecodeError);"
+        " query history not saved this session",
+        "recorded 1",
+    ]
+    assert [entry.name for entry in folder.iterdir()] == ["history.json"]
+    assert path.read_bytes() == b'[{"query": '

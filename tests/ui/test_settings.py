@@ -52,10 +52,14 @@ async def test_a_corrupt_history_is_set_aside_and_reported(make_app, private_hom
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.pause()
-        assert any("history.json could not be read" in n.message for n in app._notifications)
         await run_query(pilot, QUERY)
+        notices = [n.message for n in app._notifications if "corrupt file" in n.message]
     names = sorted(path.name for path in folder.iterdir())
     assert names[0] == "history.json" and names[1].startswith("history.json.corrupt-")
+    assert notices == [
+        f"corrupt file {folder / 'history.json'} set aside as {names[1]} (JSONDecodeError);"
+        " query history started afresh"
+    ]
 
 
 async def test_ctrl_s_saves_the_query_as_a_file_in_the_user_packs_folder_and_f4_offers_it(

@@ -5,8 +5,9 @@ Saved queries are not kept here: they are the backend's QueryDefinitions (the pa
 user's packs folder locally, the account's QueryDefinitions live). `RETIRED_SAVED_FILE` is where earlier
 versions kept them; it is no longer read, and `retired_saved_notice` tells a user who still has one.
 
-The history file is replaced atomically; one that cannot be read is renamed aside (`.corrupt-<epoch>`),
-reported once, and started afresh, so a bad file never stops the console.
+The history file is replaced atomically; one that cannot be read is renamed aside
+(`.corrupt-<epoch>[-N]`), reported once, and started afresh, so a bad file never stops the console. One
+that cannot be set aside either (a read-only folder) is reported, left untouched and not saved over.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class QueryFile:
     entries: list[StoredQuery] = field(default_factory=list)
     problem: str | None = None
     """What went wrong reading the file, once; None when it read cleanly or did not exist."""
+    kept_unreadable: bool = False
+    """The file could not be read nor set aside: it is left as it is, so `save` does not replace it."""
 
     @classmethod
     def load(cls, path: Path) -> QueryFile:
@@ -53,11 +56,15 @@ class QueryFile:
         except FileNotFoundError:
             pass
         except (OSError, orjson.JSONDecodeError, TypeError, KeyError, ValueError) as error:
-            aside = set_aside(path)
-            store.problem = f"{path} could not be read ({type(error).__name__}); kept as {aside.name}"
+            outcome = set_aside(path)
+            store.kept_unreadable = outcome.aside is None
+            after = "not saved this session" if store.kept_unreadable else "started afresh"
+            store.problem = f"{outcome.report} ({type(error).__name__}); query history {after}"
         return store
 
     def save(self) -> None:
+        if self.kept_unreadable:
+            return
         document = [{"query": e.query, "name": e.name, "ran_at": e.ran_at} for e in self.entries]
         write_atomically(self.path, orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
 
