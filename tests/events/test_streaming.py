@@ -13,7 +13,14 @@ from typing import Any
 import orjson
 import pytest
 
-from trailtui.events.readers import FileReading, read_bytes, read_path, read_path_parts
+from trailtui.events.readers import (
+    STREAM_FROM_BYTES,
+    FileReading,
+    read_bytes,
+    read_path,
+    read_path_parts,
+    read_record,
+)
 from trailtui.events.streaming import ArraySplitter
 
 from .test_readers import ASSUME_ROLE, CREATE_KEY, ndjson, records_file, s3_path, write
@@ -125,6 +132,36 @@ CASES: dict[str, Callable[[], bytes]] = {
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_streamed_reading_gives_what_reading_whole_gives(tmp_path: Path, name: str) -> None:
     assert_same(write(tmp_path / name, CASES[name]()))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("stream_from", [STREAM_FROM_BYTES, 0], ids=["whole", "in parts"])
+def test_a_record_alone_is_the_one_the_scan_numbered(tmp_path: Path, name: str, stream_from: int) -> None:
+    """`read_record` (drill-down) finds every record under the number a scan gives it: a scan that passes
+    over records (`admit`), streamed in parts of 7 events, or the file read whole."""
+    path = write(tmp_path / name, CASES[name]())
+    options = {"stream_from": stream_from, "part_events": 7}
+    scanned = list(read_path_parts(path, admit=lambda record: "CreateKey" not in str(record), **options))
+    numbered = {event.ordinal: event.record for part in scanned for event in part.events}
+    numbered.update(
+        (ordinal, record)
+        for part in scanned
+        for ordinal, record in zip(_passed_over_ordinals(part), part.passed_over, strict=True)
+    )
+    whole = read_path(path, stream_from=stream_from)
+    assert sorted(numbered) == [event.ordinal for event in whole.events] == list(range(len(whole.events)))
+    for ordinal, record in numbered.items():
+        found = read_record(path, ordinal, **options)
+        assert found is not None and (found.ordinal, found.record) == (ordinal, record)
+        assert found.timestamp_ms == whole.events[ordinal].timestamp_ms
+    assert read_record(path, len(numbered), **options) is None
+    assert read_record(path, -1, **options) is None
+
+
+def _passed_over_ordinals(part: FileReading) -> list[int]:
+    """The ordinals a part's events leave free: those of its passed-over records, in order."""
+    taken = {event.ordinal for event in part.events}
+    return [ordinal for ordinal in range(part.first_ordinal, part.next_ordinal) if ordinal not in taken]
 
 
 def test_the_expected_problem_lines_when_streamed(tmp_path: Path) -> None:

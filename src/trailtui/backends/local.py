@@ -32,7 +32,7 @@ from trailtui.backends.local_replay import ReplaySettings
 from trailtui.backends.local_scan import InputFile, QueryScan, list_input_files
 from trailtui.events.layout import STDIN
 from trailtui.events.model import Event, decode_ptr, flatten
-from trailtui.events.readers import FileReading, read_bytes, read_path
+from trailtui.events.readers import FileReading, read_bytes, read_record
 from trailtui.insights import executor
 from trailtui.insights.errors import MalformedQueryError
 from trailtui.insights.values import render
@@ -173,15 +173,21 @@ class LocalBackend(LocalMonitoring):
         return log_record(event)
 
     def find_event(self, ptr: str) -> Event:
-        """The event an @ptr points to, read again from its file (or from stdin as read at start)."""
+        """The event an @ptr points to, read again from its file as far as that record (or from stdin as
+        read at start)."""
         try:
             source, ordinal = decode_ptr(ptr)
         except ValueError as error:
             raise NotFound(str(error)) from error
-        reading = self._stdin_reading if source == STDIN else read_path(source)
-        if reading is None or not 0 <= ordinal < len(reading.events):
+        if source != STDIN:
+            event = read_record(source, ordinal)
+        elif self._stdin_reading is not None and 0 <= ordinal < len(self._stdin_reading.events):
+            event = self._stdin_reading.events[ordinal]
+        else:
+            event = None
+        if event is None:
             raise NotFound(f"@ptr {ptr} points to record {ordinal} of {source}, which is not there")
-        return reading.events[ordinal]
+        return event
 
     def input_report(self) -> InputReport:
         return self._report

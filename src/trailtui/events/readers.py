@@ -30,8 +30,8 @@ import re
 import stat
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -154,6 +154,31 @@ def read_path(
     return _joined(read_path_parts(path, stdin, admit, stream_from=stream_from))
 
 
+def read_record(
+    path: str,
+    ordinal: int,
+    stdin: Any = None,
+    *,
+    stream_from: int = STREAM_FROM_BYTES,
+    part_events: int = PART_EVENTS,
+) -> Event | None:
+    """The event numbered `ordinal` in one file (an @ptr's number), or None when the file has none.
+
+    The file is read in parts (`read_path_parts`) only as far as that record, one part held at a time,
+    so a multi-GB file costs the memory of one part. The numbering is every reader's: `read_path`,
+    `read_path_parts` with or without `admit` (records it passes over keep their numbers) and the
+    session cache all give a record the same ordinal, read with the same `stream_from`.
+    """
+    if ordinal < 0:
+        return None
+    parts = read_path_parts(path, stdin, stream_from=stream_from, part_events=part_events)
+    with closing(parts):
+        for part in parts:
+            if ordinal < part.next_ordinal:
+                return part.events[ordinal - part.first_ordinal]
+    return None
+
+
 def read_path_parts(
     path: str,
     stdin: Any = None,
@@ -161,7 +186,7 @@ def read_path_parts(
     *,
     stream_from: int = STREAM_FROM_BYTES,
     part_events: int = PART_EVENTS,
-) -> Iterator[FileReading]:
+) -> Generator[FileReading, None, None]:
     """Read one file in parts of about `part_events` events each, in bounded memory; never raises.
 
     A file with at most `stream_from` bytes of content is read whole and given as one part. A larger one
