@@ -16,26 +16,25 @@ from contextlib import contextmanager
 from typing import TextIO, cast
 
 from trailtui.cli import (
+    alarms_command,
     console_command,
     contributors_command,
-    metrics_commands,
+    metrics_command,
     packs_command,
     query_commands,
     tail_command,
+    test_pattern_command,
 )
+from trailtui.cli.exit_codes import EXIT_OK
 from trailtui.terminal_safe import TerminalStream
-
-EXIT_OK = 0
-EXIT_NO_INPUT = 1
-EXIT_USAGE = 2
 
 COMMANDS = {
     "query": query_commands.add_query_parser,
     "event": query_commands.add_event_parser,
     "contributors": contributors_command.add_contributors_parser,
-    "metrics": metrics_commands.add_metrics_parser,
-    "alarms": metrics_commands.add_alarms_parser,
-    "test-pattern": metrics_commands.add_test_pattern_parser,
+    "metrics": metrics_command.add_metrics_parser,
+    "alarms": alarms_command.add_alarms_parser,
+    "test-pattern": test_pattern_command.add_test_pattern_parser,
     "tail": tail_command.add_tail_parser,
     "packs": packs_command.add_packs_parser,
 }

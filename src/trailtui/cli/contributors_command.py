@@ -17,29 +17,25 @@ command exits 2 saying so; a new rule counts events from then on, so its first r
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from trailtui.backends.base import BackendError, RuleReportRequest
+from trailtui.backends.base import RuleReportRequest
 from trailtui.backends.local import LocalBackend
 from trailtui.backends.local_replay import ReplaySettings
 from trailtui.cli import output
-from trailtui.cli.definitions import DefinitionError, add_pack_argument, definition_and_paths
-from trailtui.cli.inputs import UsageError, fail
+from trailtui.cli.definitions import add_pack_argument, definition_and_paths
+from trailtui.cli.exit_codes import EXIT_OK
+from trailtui.cli.inputs import fail
 from trailtui.cli.live_options import add_live_arguments
-from trailtui.cli.live_run import account_rule, check_options, live_window, open_live, run_live
+from trailtui.cli.live_run import CommandRuns, account_rule, live_window, run_command
 from trailtui.cli.replay_run import (
-    EXIT_NO_INPUT,
-    EXIT_USAGE,
     add_replay_arguments,
+    answering_replay,
     period_seconds,
-    replay_backend,
-    replay_settings,
-    replay_with_progress,
-    report_replay_problems,
+    replayed_window,
 )
 from trailtui.packs import PackDefinition
 
@@ -71,76 +67,53 @@ def add_contributors_parser(commands: Any) -> None:
 
 
 def run_contributors_command(options: argparse.Namespace) -> int:
-    try:
-        rule, options.paths = definition_and_paths(options, "rule", options.pack)
-        options.period_s = period_seconds(options.period) if options.period else None
-        check_options(options, {})
-        if options.live:
-            window = live_window(options)
-            live = open_live(options, options.paths)
-            return run_live(live, lambda: _live_contributors(live, rule, window, options))
-        settings = replay_settings(options)
-        backend = replay_backend(options, settings)
-    except (DefinitionError, UsageError, ValueError) as error:
-        fail(str(error))
-        return EXIT_USAGE
-    except BackendError as error:
-        fail(str(error))
-        return EXIT_NO_INPUT
-    return asyncio.run(_contributors(backend, settings, rule.name, rule.body, options))
+    return run_command(options, lambda: _contributors(options))
+
+
+def _contributors(options: argparse.Namespace) -> CommandRuns[tuple[int, int]]:
+    rule, options.paths = definition_and_paths(options, "rule", options.pack)
+    options.period_s = period_seconds(options.period) if options.period else None
+    return CommandRuns(
+        local=lambda: answering_replay(
+            options,
+            lambda backend: backend.put_insight_rule(rule.name, orjson.dumps(rule.body).decode()),
+            lambda backend, settings: _replayed_report(backend, settings, rule.name, options),
+            lambda report: _print_report(report, options.format),
+        ),
+        window=live_window,
+        live=lambda backend, window: _live_contributors(backend, rule, window, options),
+    )
+
+
+async def _replayed_report(
+    backend: LocalBackend, settings: ReplaySettings, name: str, options: argparse.Namespace
+) -> dict[str, Any]:
+    """The report over the time range given, else over the replayed events' periods."""
+    request = _report_request(name, *replayed_window(backend, settings), settings.start_ms is None, options)
+    return await backend.get_insight_rule_report(request)
 
 
 async def _live_contributors(
     backend: AwsBackend, rule: PackDefinition, window: tuple[int, int], options: argparse.Namespace
 ) -> int:
     await account_rule(backend, rule)
-    start_ms, end_ms = window
-    period_s = options.period_s or _default_period_s(start_ms, end_ms)
-    if options.start is None:
-        start_ms -= start_ms % (period_s * 1000)
-    request = RuleReportRequest(rule.name, start_ms, end_ms, period_s, options.top, options.order_by)
+    request = _report_request(rule.name, *window, options.start is None, options)
     _print_report(await backend.get_insight_rule_report(request), options.format)
-    return 0
+    return EXIT_OK
 
 
-async def _contributors(
-    backend: LocalBackend,
-    settings: ReplaySettings,
-    name: str,
-    body: dict[str, Any],
-    options: argparse.Namespace,
-) -> int:
-    try:
-        await backend.put_insight_rule(name, orjson.dumps(body).decode())
-        await replay_with_progress(backend)
-        if report_replay_problems(backend):
-            return EXIT_NO_INPUT
-        request = _report_request(backend, settings, name, options)
-        report = await backend.get_insight_rule_report(request)
-    except BackendError as error:
-        fail(str(error))
-        return EXIT_USAGE
-    finally:
-        await backend.close()
-    _print_report(report, options.format)
-    return 0
+def _report_request(
+    name: str, start_ms: int, end_ms: int, aligned: bool, options: argparse.Namespace
+) -> RuleReportRequest:
+    """The request over [start_ms, end_ms); `aligned`: its start moved back to the start of its period."""
+    period_s = options.period_s or _default_period_s(start_ms, end_ms)
+    if aligned:
+        start_ms -= start_ms % (period_s * 1000)
+    return RuleReportRequest(name, start_ms, end_ms, period_s, options.top, options.order_by)
 
 
 def _print_report(report: dict[str, Any], format_name: str) -> None:
     sys.stdout.write(output.format_json(report) + "\n" if format_name == "json" else ranking_table(report))
-
-
-def _report_request(
-    backend: LocalBackend, settings: ReplaySettings, name: str, options: argparse.Namespace
-) -> RuleReportRequest:
-    """The report's window: the time range given, else the replayed events' periods."""
-    first_ms, last_ms = backend.processed_span_ms() or (0, 0)
-    start_ms = settings.start_ms if settings.start_ms is not None else first_ms
-    end_ms = settings.end_ms + 1 if settings.end_ms is not None else last_ms + 1
-    period_s = options.period_s or _default_period_s(start_ms, end_ms)
-    if settings.start_ms is None:
-        start_ms -= start_ms % (period_s * 1000)
-    return RuleReportRequest(name, start_ms, end_ms, period_s, options.top, options.order_by)
 
 
 def _default_period_s(start_ms: int, end_ms: int) -> int:

@@ -18,14 +18,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import orjson
 
 from trailtui.backends.aws_shapes import with_times
 from trailtui.backends.base import BackendError
 from trailtui.cli.definitions import DefinitionError
+from trailtui.cli.exit_codes import EXIT_ACCOUNT, EXIT_USAGE
 from trailtui.cli.inputs import UsageError, fail, time_range
 from trailtui.cli.live_options import LIVE_ONLY, backend_from_options
 from trailtui.packs import PackDefinition
@@ -33,8 +35,6 @@ from trailtui.packs import PackDefinition
 if TYPE_CHECKING:  # boto3 is imported only when --live is used
     from trailtui.backends.aws import AwsBackend
 
-EXIT_ACCOUNT = 1
-EXIT_USAGE = 2
 DEFAULT_SPAN_MS = 3_600_000
 MAX_TEST_MESSAGES = 50
 MAX_METRIC_QUERIES = 500
@@ -49,8 +49,42 @@ INVALID_REQUEST_CODES = frozenset(
     }
 )
 
+Window = TypeVar("Window")
 
-def check_options(options: argparse.Namespace, file_only: dict[str, str]) -> None:
+
+@dataclass(frozen=True, slots=True)
+class CommandRuns(Generic[Window]):
+    """A command once its own options are read. Over files, `local()` prepares the run (refusing with
+    UsageError, DefinitionError or ValueError) and returns it; with --live, `window(options)` is read, then
+    `live(backend, window)` runs against the account. `file_only`: see `check_options`."""
+
+    local: Callable[[], Callable[[], int]]
+    window: Callable[[argparse.Namespace], Window]
+    live: Callable[[AwsBackend, Window], Awaitable[int]]
+    file_only: Mapping[str, str] = field(default_factory=dict)
+
+
+def run_command(options: argparse.Namespace, command: Callable[[], CommandRuns[Window]]) -> int:
+    """Read the command's own options (`command`), refuse misplaced ones, then run it against the account
+    or over files; every refusal is one line on stderr."""
+    try:
+        runs = command()
+        check_options(options, runs.file_only)
+        if options.live:
+            window = runs.window(options)
+            backend = open_live(options, options.paths)
+            return run_live(backend, lambda: runs.live(backend, window))
+        run_local = runs.local()
+    except (DefinitionError, UsageError, ValueError) as error:
+        fail(str(error))
+        return EXIT_USAGE
+    except BackendError as error:
+        fail(str(error))
+        return EXIT_ACCOUNT
+    return run_local()
+
+
+def check_options(options: argparse.Namespace, file_only: Mapping[str, str]) -> None:
     """UsageError for live-only options without --live, or for the command's file-only options (attribute
     -> the line to print) with it; PATHs with --live are refused when the backend is opened."""
     if options.live:

@@ -12,10 +12,13 @@ import argparse
 import asyncio
 import sys
 import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
-from trailtui.backends.base import InputReport, ScanProgress
+from trailtui.backends.base import BackendError, InputReport, ScanProgress
 from trailtui.backends.local import LocalBackend
 from trailtui.backends.local_replay import ReplaySettings
+from trailtui.cli.exit_codes import EXIT_NO_INPUT, EXIT_OK, EXIT_USAGE
 from trailtui.cli.inputs import (
     add_path_argument,
     add_time_arguments,
@@ -28,9 +31,8 @@ from trailtui.cli.progress import ProgressLine
 from trailtui.events.timestamps import parse_relative
 from trailtui.packs import PackContents
 
-EXIT_NO_INPUT = 1
-EXIT_USAGE = 2
 PROGRESS_INTERVAL_S = 0.25
+Answer = TypeVar("Answer")
 
 
 def add_replay_arguments(parser: argparse.ArgumentParser) -> None:
@@ -58,6 +60,47 @@ def replay_backend(options: argparse.Namespace, settings: ReplaySettings) -> Loc
     paths = options.paths
     stdin = sys.stdin.buffer if "-" in paths else None
     return LocalBackend(input_paths(paths), stdin, replay=settings, packs=PackContents())
+
+
+def replayed_window(backend: LocalBackend, settings: ReplaySettings) -> tuple[int, int]:
+    """[start, end) in epoch ms: the time range given (its end second included), else the replayed events'."""
+    first_ms, last_ms = backend.processed_span_ms() or (0, 0)
+    start_ms = settings.start_ms if settings.start_ms is not None else first_ms
+    end_ms = settings.end_ms + 1 if settings.end_ms is not None else last_ms + 1
+    return start_ms, end_ms
+
+
+def answering_replay(
+    options: argparse.Namespace,
+    setup: Callable[[LocalBackend], Awaitable[object]],
+    answer: Callable[[LocalBackend, ReplaySettings], Awaitable[Answer]],
+    show: Callable[[Answer], None],
+    closing: Callable[[], object] | None = None,
+) -> Callable[[], int]:
+    """The run over the command's files (UsageError for a bad time range): `setup` puts its definitions,
+    the files are replayed to the end, then the `answer` asked for is shown. `closing` is called (in a
+    thread) once the backend is closed, before the answer is shown."""
+    settings = replay_settings(options)
+    backend = replay_backend(options, settings)
+
+    async def run() -> int:
+        try:
+            await setup(backend)
+            await replay_with_progress(backend)
+            if report_replay_problems(backend):
+                return EXIT_NO_INPUT
+            result = await answer(backend, settings)
+        except BackendError as error:
+            fail(str(error))
+            return EXIT_USAGE
+        finally:
+            await backend.close()
+            if closing is not None:
+                await asyncio.to_thread(closing)
+        show(result)
+        return EXIT_OK
+
+    return lambda: asyncio.run(run())
 
 
 async def replay_with_progress(backend: LocalBackend) -> None:

@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import os
 import sys
+from collections.abc import Callable
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
@@ -28,18 +29,17 @@ import orjson
 
 from trailtui.backends.base import BackendError, TailRequest
 from trailtui.backends.local import LocalBackend
-from trailtui.cli.inputs import UsageError, fail, input_paths
+from trailtui.cli.exit_codes import EXIT_NO_INPUT, EXIT_OK, EXIT_USAGE
+from trailtui.cli.inputs import fail
 from trailtui.cli.live_options import add_live_arguments
-from trailtui.cli.live_run import check_options, flush_notices, open_live, run_live
+from trailtui.cli.live_run import CommandRuns, flush_notices, run_command
 from trailtui.cli.replay_run import (
-    EXIT_NO_INPUT,
-    EXIT_USAGE,
     add_replay_arguments,
+    replay_backend,
     replay_settings,
     report_replay_problems,
 )
 from trailtui.events.timestamps import format_timestamp
-from trailtui.packs import PackContents
 from trailtui.replay.status import check_speed
 from trailtui.terminal_safe import visible
 
@@ -75,24 +75,24 @@ FILE_ONLY = {
 
 
 def run_tail_command(options: argparse.Namespace) -> int:
-    try:
-        check_options(options, FILE_ONLY)
-        if options.live:
-            live = open_live(options, options.paths)
-            request = TailRequest(options.filter_pattern)
-            return run_live(live, lambda: _live_tail(live, request, options.format))
-        settings = replay_settings(options)
-        settings.follow, settings.speed = options.follow, check_speed(options.speed)
-    except (UsageError, ValueError) as error:
-        fail(str(error))
-        return EXIT_USAGE
-    except BackendError as error:
-        fail(str(error))
-        return EXIT_NO_INPUT
-    paths = options.paths
-    stdin = sys.stdin.buffer if "-" in paths else None
-    backend = LocalBackend(input_paths(paths), stdin, replay=settings, packs=PackContents())
-    return asyncio.run(_tail(backend, TailRequest(options.filter_pattern), options.format))
+    return run_command(options, lambda: _tail_runs(options))
+
+
+def _tail_runs(options: argparse.Namespace) -> CommandRuns[None]:
+    request = TailRequest(options.filter_pattern)
+    return CommandRuns(
+        local=lambda: _replay_tail(request, options),
+        window=lambda _options: None,
+        live=lambda backend, _window: _live_tail(backend, request, options.format),
+        file_only=FILE_ONLY,
+    )
+
+
+def _replay_tail(request: TailRequest, options: argparse.Namespace) -> Callable[[], int]:
+    settings = replay_settings(options)
+    settings.follow, settings.speed = options.follow, check_speed(options.speed)
+    backend = replay_backend(options, settings)
+    return lambda: asyncio.run(_tail(backend, request, options.format))
 
 
 async def _tail(backend: LocalBackend, request: TailRequest, format_name: str) -> int:
@@ -105,10 +105,10 @@ async def _tail(backend: LocalBackend, request: TailRequest, format_name: str) -
         return EXIT_USAGE
     except BrokenPipeError:
         _silence_stdout()
-        return 0
+        return EXIT_OK
     finally:
         await backend.close()
-    return EXIT_NO_INPUT if report_replay_problems(backend) else 0
+    return EXIT_NO_INPUT if report_replay_problems(backend) else EXIT_OK
 
 
 async def _live_tail(backend: AwsBackend, request: TailRequest, format_name: str) -> int:
@@ -123,7 +123,7 @@ async def _live_tail(backend: AwsBackend, request: TailRequest, format_name: str
                     _write(item["sessionUpdate"]["sessionResults"], format_name)
     except BrokenPipeError:
         _silence_stdout()
-    return 0
+    return EXIT_OK
 
 
 def _write(results: list[dict[str, Any]], format_name: str) -> None:
