@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from console import ECHO_KEYS, measure_echo, measure_start, replay_speed, targets
+from console import ECHO_KEYS, measure_echo, measure_start, targets, trail_density
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 MAKE_TRAIL = REPOSITORY.parent / "shared" / "bench" / "make_trail.py"
@@ -630,7 +630,7 @@ def measure_console(
     """The console's target lines: `repeat` launches on the demo trail, then key echo over `trail`."""
     print("measuring the console (tmux) ...", file=sys.stderr)
     start = measure_start(repeat, trailtui_env())
-    echo = measure_echo(trail, replay_speed(files, events), ECHO_KEYS, trailtui_env())
+    echo = measure_echo(trail, trail_density(files, events), ECHO_KEYS, trailtui_env())
     return targets(start, echo)
 
 

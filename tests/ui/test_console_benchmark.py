@@ -21,6 +21,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 EVENTS_PER_FILE = 250
 FILES = 12
 RATE = 100
+KEYS = 7
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +63,13 @@ def test_the_start_measure_finds_the_frame_then_the_echo(console: ModuleType) ->
 
 def test_the_echo_measure_times_each_key_during_the_replay(console: ModuleType, hour_trail: Path) -> None:
     files = sorted(hour_trail.glob("*.json.gz"))
-    speed = console.replay_speed(files, FILES * EVENTS_PER_FILE, RATE)
-    assert speed == pytest.approx(RATE * 3600 / (FILES * EVENTS_PER_FILE))
-    figures = console.measure_echo(hour_trail, speed, 3, dict(os.environ), settle_s=0.5)
-    assert figures.keys == 3
+    density = console.trail_density(files, FILES * EVENTS_PER_FILE)
+    assert density == pytest.approx(FILES * EVENTS_PER_FILE / 3600)
+    figures = console.measure_echo(hour_trail, density, KEYS, dict(os.environ), RATE)
+    assert figures.keys == KEYS and figures.speed == pytest.approx(RATE / density)
     assert 0 < figures.median_s <= figures.p95_s < console.WAIT_S
-    assert figures.rate_median > 0, "no events/s read from the replay line while typing"
+    assert figures.rate is not None and figures.rate > 0, "no events/s read from the replay line"
     assert not figures.replay_ended
+    assert console.typing(KEYS)[4:] == [("l", "trail"), ("BSpace", "trai"), ("BSpace", "tra")]
     lines = console.targets(console.StartFigures(0.5, 0.6, 1), figures)
     assert [passed for _, _, passed in lines][:2] == [True, True]

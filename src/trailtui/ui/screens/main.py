@@ -90,6 +90,11 @@ class MainScreen(Screen[None]):
     """Query editor, results and status; every pane focusable and maximisable."""
 
     BINDINGS: ClassVar = bindings("main")
+    DEFAULT_CSS = """
+    MainScreen ToastRack { margin-bottom: 3; }
+    """
+    """Notifications stand above the replay and status lines: they never hide the replay's rate, the
+    alarms in ALARM or the query's state."""
 
     zone: var[TimeZoneName] = var("utc")
     """The zone the results' times are shown in."""
