@@ -9,6 +9,16 @@ A file without a delivery time in its name (an export, an NDJSON file, stdin) pr
 event times, so it is read before any file that does: memory is bounded by the window only for files in
 the CloudTrail layout, and by the size of the other files plus the window otherwise.
 
+A file too large to read whole (see `read_path_parts`) is read and handed on in parts of a few thousand
+events, so a multi-GB file is never held whole: until its last part, its unread rest is taken to hold no
+event older than the newest it gave so far minus the window (CloudTrail's promise, as in follow mode);
+an event that breaks it is still delivered, as late, and counted.
+
+A file too large to read whole (see `read_path_parts`) is read and handed on in parts of a few thousand
+events, so a multi-GB file is never held: until its last part, its unread rest is taken to hold no event
+older than the newest it gave so far minus the window (the promise a trail being written keeps, as in
+follow mode). An event that breaks it is still delivered, as late, and counted.
+
 In follow mode, what is still to come is unknown; the bound for it is CloudTrail's own promise: by the
 wall-clock time now, every event older than now - window has been delivered (and an event older than what
 was already read minus the window is late). A live trail is therefore released one window behind the
@@ -20,13 +30,13 @@ from __future__ import annotations
 import heapq
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from typing import IO
 
 from trailtui.events.follow import GrowingFile
 from trailtui.events.layout import STDIN, expand_paths, is_digest, layout_hints
-from trailtui.events.readers import FileReading, read_path
+from trailtui.events.readers import FileReading, read_path_parts
 from trailtui.replay.watch import DirectoryWatcher, StdinLines
 
 
@@ -38,6 +48,15 @@ class PendingFile:
     delivered_ms: float
     path: str
     has_delivery_time: bool
+
+
+@dataclass(slots=True)
+class OpenFile:
+    """The file being read in parts, and the bound for what it still holds."""
+
+    parts: Generator[FileReading, None, None]
+    earliest_ms: float
+    """No unread event of the file is before this."""
 
 
 def pending_file(path: str, window_ms: int) -> PendingFile:
@@ -77,6 +96,7 @@ class Sources:
         self._pending: list[PendingFile] = []
         self._watchers: list[DirectoryWatcher] = []
         self._growing: list[GrowingFile | StdinLines] = []
+        self._open: OpenFile | None = None
         self._latest_event_ms = -math.inf
         if follow:
             self._follow(paths, stdin_lines)
@@ -100,7 +120,8 @@ class Sources:
 
     @property
     def files_pending(self) -> int:
-        return len(self._pending)
+        """Files not read to their end (the one being read in parts among them)."""
+        return len(self._pending) + (self._open is not None)
 
     @property
     def following(self) -> bool:
@@ -108,8 +129,10 @@ class Sources:
         return bool(self._watchers) or any(not source.finished for source in self._growing)
 
     def next_file_earliest_ms(self) -> float:
-        """No pending file holds an event before this time (infinity when none is pending)."""
-        return self._pending[0].earliest_ms if self._pending else math.inf
+        """No pending file, nor the rest of the one being read, holds an event before this time
+        (infinity when none is pending)."""
+        earliest = self._pending[0].earliest_ms if self._pending else math.inf
+        return earliest if self._open is None else min(earliest, self._open.earliest_ms)
 
     def earliest_unread_ms(self) -> float:
         """No event still to be read (pending, or not yet written in follow mode) is expected before this."""
@@ -120,8 +143,18 @@ class Sources:
         return earliest
 
     def read_next_file(self) -> FileReading:
-        path = heapq.heappop(self._pending).path
-        return self._noted(read_path(path, self._stdin))
+        """The next part of the file being read, else the first part of the next pending file (a whole
+        file unless it is too large to read whole; `final` tells)."""
+        if self._open is None:
+            file = heapq.heappop(self._pending)
+            self._open = OpenFile(read_path_parts(file.path, self._stdin), file.earliest_ms)
+        part = next(self._open.parts)
+        if part.final:
+            self._open = None
+        elif part.events:
+            newest_ms = max(event.timestamp_ms for event in part.events)
+            self._open.earliest_ms = max(self._open.earliest_ms, newest_ms - self._window_ms)
+        return self._noted(part)
 
     def skip_files_before(self, time_ms: float) -> None:
         """Drop, unread, pending CloudTrail files whose events all precede `time_ms` (a seek forward).

@@ -60,7 +60,7 @@ class Progress:
     files_skipped: int = 0
 
     def note_reading(self, reading: FileReading, late_events: int, is_file: bool) -> None:
-        self.files_read += is_file
+        self.files_read += is_file and reading.final
         self.files_skipped += is_file and reading.skipped_file_reason is not None
         self.skipped_records += reading.skipped_records
         problem = reading.problem_line()
