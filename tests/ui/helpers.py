@@ -54,7 +54,8 @@ def main_screen(app: TrailApp) -> MainScreen:
 
 
 def column_values(table: ResultsTable, column: str) -> list[str]:
-    return [cell.plain for cell in table.get_column(column)]
+    """The column's text, escaped, in the order the table shows its rows."""
+    return [table.cell_text(table.row_at(position), column) for position in range(table.row_count)]
 
 
 async def replay_to_end(pilot: Pilot[None]) -> None:

@@ -8,7 +8,7 @@ from trailtui.cli import COMMANDS
 from trailtui.cli.console_command import build_console, is_console_invocation, run_console
 from trailtui.ui.app import TrailApp
 
-from .helpers import column_values, run_query
+from .helpers import column_values, run_query, settle
 
 
 @pytest.mark.parametrize(
@@ -56,5 +56,5 @@ async def test_a_header_click_sorts_by_that_column(make_app) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         table = await run_query(pilot, "fields sourceIPAddress as ip, eventName | sort @timestamp desc")
         await pilot.click("ResultsTable", offset=(3, 0))
-        await pilot.pause()
+        await settle(pilot)
         assert column_values(table, "ip")[0] == "198.51.100.1"

@@ -101,7 +101,7 @@ async def test_a_query_runs_in_the_account(live_console) -> None:
     async with app.run_test() as pilot:
         table = await run_query(pilot, "fields @timestamp, eventName | limit 5")
         assert app.screen.query_one(StatusLine).query_state.status == "Complete"
-        assert len(table.rows) == 5
+        assert table.row_count == 5
 
 
 async def test_put_insight_rule_waits_for_confirmation_and_cancel_writes_nothing(
@@ -252,7 +252,7 @@ async def test_the_log_group_picker_lists_the_accounts_groups_and_the_choice_is_
         assert app.screen.query_one(StatusLine).backend == f"live: {ACCOUNT} {REGION} {OTHER_GROUP}"
         assert "chosen in the console" in app.screen.query_one(ReplayLine).notice
         table = await run_query(pilot, "fields @message | limit 1000")
-        assert len(table.rows) == 50
+        assert table.row_count == 50
 
 
 async def test_access_denied_on_one_call_is_said_in_its_pane_and_the_rest_works(live_console) -> None:
@@ -265,7 +265,7 @@ async def test_access_denied_on_one_call_is_said_in_its_pane_and_the_rest_works(
         summary = shown(app.screen.query_one("#contributors-summary", Static))
         assert "DescribeInsightRules failed: access denied" in summary
         table = await run_query(pilot, "fields eventName | limit 4")
-        assert app.screen.query_one(StatusLine).query_state.status == "Complete" and len(table.rows) == 4
+        assert app.screen.query_one(StatusLine).query_state.status == "Complete" and table.row_count == 4
 
 
 async def test_an_empty_region_says_why_the_panes_are_empty(moto_url: str) -> None:

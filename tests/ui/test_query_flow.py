@@ -55,6 +55,7 @@ async def test_sort_key_orders_the_column_naturally_and_again_reverses(make_app)
     async with app.run_test() as pilot:
         table = await run_query(pilot, "fields sourceIPAddress as ip | sort @timestamp desc")
         await pilot.press("s")
+        await settle(pilot)
         assert column_values(table, "ip") == [f"198.51.100.{n}" for n in range(1, 7)]
         await pilot.press("s")
         assert column_values(table, "ip") == [f"198.51.100.{n}" for n in range(6, 0, -1)]

@@ -169,6 +169,36 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("results.open", "enter", "open_event", "Open", "Open the event of the row", "results"),
     ActionSpec("results.sort", "s", "sort_column", "Sort", "Sort by the column under the cursor", "results"),
+    ActionSpec("results.up", "up", "cursor_up", "Row up", "Previous row", "results", show=False),
+    ActionSpec("results.down", "down", "cursor_down", "Row down", "Next row", "results", show=False),
+    ActionSpec(
+        "results.left",
+        "left",
+        "cursor_left",
+        "Column left",
+        "Previous column (the one s sorts)",
+        "results",
+        show=False,
+    ),
+    ActionSpec(
+        "results.right",
+        "right",
+        "cursor_right",
+        "Column right",
+        "Next column (the one s sorts)",
+        "results",
+        show=False,
+    ),
+    ActionSpec(
+        "results.page_up", "pageup", "page_up", "Page up", "A page of rows back", "results", show=False
+    ),
+    ActionSpec(
+        "results.page_down", "pagedown", "page_down", "Page down", "A page of rows on", "results", show=False
+    ),
+    ActionSpec(
+        "results.first", "home,ctrl+home", "first_row", "First row", "The first row", "results", show=False
+    ),
+    ActionSpec("results.last", "end,ctrl+end", "last_row", "Last row", "The last row", "results", show=False),
     ActionSpec(
         "rules.pick", "r", "pick_rule", "Rule", "Choose the Contributor Insights rule", "contributors"
     ),
