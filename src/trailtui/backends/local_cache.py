@@ -22,9 +22,12 @@ keeps it in a file for later processes (`local_cache_file`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import heapq
 import itertools
+import operator
 import os
+import sys
 import threading
 import time
 import zlib
@@ -101,6 +104,11 @@ REPEATED_BY_WEIGHT = (SumAggregator, PercentileAggregator)
 """Aggregators that must see a value as often as it occurs (`avg` is a SumAggregator)."""
 CACHE_CHUNK_BYTES = 2 * 1024 * 1024
 MAX_REBUILT_EVENTS = 20_000
+MAX_CODE_GROUPS = 16
+"""A filter on cached codes is computed per byte plane when its selected codes have at most this many
+distinct higher bytes (a few passes over the codes each); past that, row by row."""
+SPARSE_ROWS = 16
+"""A filter's kept rows are found one by one when at most one row in this many is kept."""
 SYSTEM_COLUMNS = {"@timestamp": TIMESTAMP, "@ingestionTime": TIMESTAMP}
 ARRAY_SECTIONS = {
     "file_sizes": "q",
@@ -558,16 +566,56 @@ def _statistics(cache: SessionCache, rows: list[int] | None) -> ScanStatistics:
 
 def _select(cache: SessionCache, rows: list[int] | None, tests: list[FieldTest]) -> list[int] | None:
     """Keep the rows whose cached values pass every pushed-down test."""
+    masks = []
     for test in tests:
         column = cache.columns.get(test.field_name)
-        if column is None:
-            continue
-        mask = bytes(test.holds(value) for value in column.values)
-        if rows is None:
-            rows = list(itertools.compress(range(cache.size), map(mask.__getitem__, column.codes)))
-        else:
-            codes = column.codes
-            rows = [row for row in rows if mask[codes[row]]]
+        if column is not None:
+            masks.append((column.codes, bytes(test.holds(value) for value in column.values)))
+    if rows is None and masks:
+        kept = functools.reduce(operator.and_, (_row_flags(codes, mask) for codes, mask in masks))
+        return _flagged_rows(kept.to_bytes(cache.size, "little"))
+    for codes, mask in masks:
+        assert rows is not None
+        rows = [row for row in rows if mask[codes[row]]]
+    return rows
+
+
+def _row_flags(codes: Any, mask: bytes) -> int:
+    """Byte r of the result (little-endian) is 1 when `mask` holds for row r's code, else 0.
+
+    Computed in C a byte plane of the codes at a time, not row by row: the selected codes are grouped by
+    their higher bytes; per group, the rows' lowest bytes go through a table of the group's lowest bytes
+    and their higher bytes through a table of the group's (0/1 bytes, combined as big integers).
+    """
+    groups: dict[int, bytearray] = {}
+    for code in itertools.compress(range(len(mask)), mask):
+        groups.setdefault(code >> 8, bytearray(256))[code & 0xFF] = 1
+    if len(groups) > MAX_CODE_GROUPS:
+        return int.from_bytes(bytes(map(mask.__getitem__, codes)), "little")
+    data = memoryview(codes).cast("B").tobytes()
+    planes = [data[index :: codes.itemsize] for index in range(codes.itemsize)]
+    if sys.byteorder == "big":
+        planes.reverse()
+    lowest, higher = planes[0], planes[1:]
+    selected = 0
+    for high, table in groups.items():
+        flags = int.from_bytes(lowest.translate(table), "little")
+        for position, plane in enumerate(higher):
+            byte = (high >> (8 * position)) & 0xFF
+            flags &= int.from_bytes(plane.translate(bytes(value == byte for value in range(256))), "little")
+        selected |= flags
+    return selected
+
+
+def _flagged_rows(flags: bytes) -> list[int]:
+    """The positions of the 1s in `flags`: found one by one (in C) when they are few, else in one pass."""
+    if flags.count(1) * SPARSE_ROWS > len(flags):
+        return list(itertools.compress(range(len(flags)), flags))
+    rows, find = [], flags.find
+    position = find(1)
+    while position != -1:
+        rows.append(position)
+        position = find(1, position + 1)
     return rows
 
 

@@ -10,44 +10,40 @@ character an event carries acts on the terminal whatever the command or format.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TextIO, cast
 
-from trailtui.cli import (
-    alarms_command,
-    console_command,
-    contributors_command,
-    metrics_command,
-    packs_command,
-    query_commands,
-    tail_command,
-    test_pattern_command,
-)
+from trailtui.cli import console_command
 from trailtui.cli.exit_codes import EXIT_OK
 from trailtui.terminal_safe import TerminalStream
 
 COMMANDS = {
-    "query": query_commands.add_query_parser,
-    "event": query_commands.add_event_parser,
-    "contributors": contributors_command.add_contributors_parser,
-    "metrics": metrics_command.add_metrics_parser,
-    "alarms": alarms_command.add_alarms_parser,
-    "test-pattern": test_pattern_command.add_test_pattern_parser,
-    "tail": tail_command.add_tail_parser,
-    "packs": packs_command.add_packs_parser,
+    "query": ("query_commands", "add_query_parser"),
+    "event": ("query_commands", "add_event_parser"),
+    "contributors": ("contributors_command", "add_contributors_parser"),
+    "metrics": ("metrics_command", "add_metrics_parser"),
+    "alarms": ("alarms_command", "add_alarms_parser"),
+    "test-pattern": ("test_pattern_command", "add_test_pattern_parser"),
+    "tail": ("tail_command", "add_tail_parser"),
+    "packs": ("packs_command", "add_packs_parser"),
 }
+"""Each command's module (in trailtui.cli) and the function that adds its parser."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of the command `only` alone: a run imports just its command's
+    module, not every other command's backends and engines."""
     parser = argparse.ArgumentParser(
         prog="trailtui",
         description="Investigate AWS CloudTrail activity the way CloudWatch does it, in a terminal.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add_parser in COMMANDS.values():
-        add_parser(commands)
+    for name, (module, function) in COMMANDS.items():
+        if only is None or name == only:
+            getattr(importlib.import_module(f"trailtui.cli.{module}"), function)(commands)
     return parser
 
 
@@ -55,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if console_command.is_console_invocation(arguments, list(COMMANDS)):
         return console_command.run_console(arguments)
-    parser = build_parser()
+    parser = build_parser(arguments[0] if arguments[0] in COMMANDS else None)
     options = parse_arguments(parser, arguments)
     if options.command is None:
         parser.print_help()
