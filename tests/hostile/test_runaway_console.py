@@ -1,6 +1,7 @@
 """Runaway work in the console: `stats` by a unique field over a million events is cancelled by escape
 (the cancellation arrives and the scan's worker processes are gone), and 100,000 result rows render while
-the table still answers keys."""
+the table still answers keys: the cursor moves, a sort and its reversal arrive with the cursor on the
+right row, enter opens that row's event and escape comes back."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from textual.pilot import Pilot
 
 from trailtui.backends.local import LocalBackend
 from trailtui.ui.app import TrailApp
+from trailtui.ui.screens.event import EventScreen
 from trailtui.ui.widgets.results_table import ResultsTable
 from trailtui.ui.widgets.status_line import StatusLine
 
@@ -99,6 +101,36 @@ async def test_100000_rows_render_and_the_table_still_answers_keys(million: Path
         table.focus()
         await pilot.press("down", "down")
         await wait_until(pilot, lambda: table.cursor_row == 2, "cursor moved by two key presses")
+        assert table.row_under_cursor() is table.rows_shown[2]
         await pilot.press("up")
         await wait_until(pilot, lambda: table.cursor_row == 1, "cursor moved back up")
+        await assert_cursor_row_shown(pilot, table, table.rows_shown[1]["requestID"])
+
+        ids = sorted(row["requestID"] for row in table.rows_shown)  # req-NNNNNNN: natural is plain order
+        await pilot.press("s")
+        await wait_until(pilot, lambda: table.sorted_by == ("requestID", False), "sort by requestID")
+        assert table.cursor_row == 0 and table.row_under_cursor()["requestID"] == ids[0]  # type: ignore[index]
+        await pilot.press("end")
+        await wait_until(pilot, lambda: table.cursor_row == 99_999, "cursor on the last row")
+        await assert_cursor_row_shown(pilot, table, ids[-1])
+        await pilot.press("s")
+        await wait_until(pilot, lambda: table.sorted_by == ("requestID", True), "the order reversed")
+        assert table.cursor_row == 0
+        await assert_cursor_row_shown(pilot, table, ids[-1])
+
+        await pilot.press("pagedown", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, EventScreen), "the event opened")
+        assert app.screen.ptr == table.row_under_cursor()["@ptr"]  # type: ignore[attr-defined,index]
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, "escape back to the results")
+        assert app.focused is table and table.cursor_row > 0
     await backend.close()
+
+
+async def assert_cursor_row_shown(pilot: Pilot[None], table: ResultsTable, request_id: str) -> None:
+    """The row under the cursor is `request_id`'s, and the line drawn at the cursor shows it."""
+    await pilot.pause()
+    row = table.row_under_cursor()
+    assert row is not None and row["requestID"] == request_id
+    drawn = table.render_line(table.cursor_row - table.scroll_offset.y + 1).text
+    assert request_id in drawn
