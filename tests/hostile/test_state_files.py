@@ -8,6 +8,7 @@ the rename itself fails (a read-only folder, a file gone) the store says so in o
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,8 @@ from trailtui.ui.config import load_config
 from trailtui.ui.query_store import QueryHistory
 from trailtui.ui.xdg import set_aside
 
+from .terminal import Tmux
+from .test_console_terminal import toast_text, unspaced
 from .test_unreadable import as_unprivileged
 
 HOSTILE_BYTES = st.one_of(
@@ -187,3 +190,27 @@ def test_a_corrupt_history_in_a_read_only_folder_is_reported_kept_and_not_saved_
     ]
     assert [entry.name for entry in folder.iterdir()] == ["history.json"]
     assert path.read_bytes() == b'[{"query": '
+
+
+def test_the_console_reports_a_history_it_cannot_set_aside_and_goes_on(tmux: Tmux, tmp_path: Path) -> None:
+    trail = tmp_path / "trail.ndjson"
+    trail.write_bytes(b'{"eventTime": "2024-03-01T10:00:00Z", "eventName": "GetObject", "eventID": "1"}\n')
+    folder = tmp_path / "data" / "trailtui"
+    folder.mkdir(parents=True)
+    (folder / "history.json").write_bytes(b'[{"query": ')
+    folder.chmod(0o555)
+    environment = {"XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    command = [sys.executable, "-m", "trailtui", str(trail), "--query", "fields eventName"]
+    tmux.reset()
+    try:
+        tmux.run(shlex.join(as_unprivileged(command)), environment)
+        notice = f"corrupt file {folder / 'history.json'} could not be set aside: Permission denied"
+        tmux.wait_for(lambda: unspaced(notice) in unspaced(toast_text(tmux.screen())), "the notice")
+        tmux.wait_for(lambda: "⏎ Open" in tmux.screen(), "the query's results")
+        assert "GetObject" in tmux.screen()
+        assert "History not saved" not in toast_text(tmux.screen())
+    finally:
+        folder.chmod(0o755)
+    assert [entry.name for entry in folder.iterdir()] == ["history.json"]
+    assert (folder / "history.json").read_bytes() == b'[{"query": '
+    assert "Traceback" not in tmux.scrollback()
