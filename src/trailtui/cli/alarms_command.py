@@ -20,6 +20,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from trailtui.backends.alarm_command import AlarmCommand
@@ -73,11 +74,7 @@ def add_alarms_parser(commands: Any) -> None:
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     add_live_arguments(parser)
-    parser.set_defaults(run=run_alarms_command)
-
-
-def run_alarms_command(options: argparse.Namespace) -> int:
-    return run_command(options, lambda: _alarms(options))
+    parser.set_defaults(run=partial(run_command, command=_alarms))
 
 
 def _alarms(options: argparse.Namespace) -> CommandRuns[tuple[int | None, int | None]]:

@@ -14,6 +14,7 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from trailtui.cli.exit_codes import EXIT_OK, EXIT_USAGE
 from trailtui.cli.inputs import UsageError, add_path_argument, fail, input_paths
 
 if TYPE_CHECKING:
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
 
 MIN_SPEED = 1.0
 MAX_SPEED = 10_000.0
+FILE_ONLY = {
+    option: f"--{option} replays files; a --live account runs in real time" for option in ("speed", "follow")
+}
 
 
 def build_console_parser() -> argparse.ArgumentParser:
@@ -61,7 +65,7 @@ def run_console(argv: Sequence[str]) -> int:
     if isinstance(app, int):
         return app
     app.run()
-    return 0
+    return EXIT_OK
 
 
 def build_console(argv: Sequence[str]) -> TrailApp | int:
@@ -69,7 +73,7 @@ def build_console(argv: Sequence[str]) -> TrailApp | int:
     options = build_console_parser().parse_args(list(argv))
     if options.speed is not None and not MIN_SPEED <= options.speed <= MAX_SPEED:
         fail(f"--speed must be between 1 and 10000 (times real time), not {options.speed:g}")
-        return 2
+        return EXIT_USAGE
     query = options.query or ""
     if options.query_file:
         try:
@@ -77,10 +81,10 @@ def build_console(argv: Sequence[str]) -> TrailApp | int:
                 query = handle.read()
         except OSError as error:
             fail(f"cannot read --query-file {options.query_file}: {error.strerror}")
-            return 2
+            return EXIT_USAGE
     if "-" in options.paths:
         fail("the console reads keys from the terminal; pipe events to `trailtui query` instead")
-        return 2
+        return EXIT_USAGE
     from trailtui.ui.app import TrailApp
 
     backend = _backend(options)
@@ -94,22 +98,16 @@ def _backend(options: argparse.Namespace) -> Backend | int:
     from trailtui.backends.base import BackendError
     from trailtui.backends.local import LocalBackend
     from trailtui.backends.local_replay import ReplaySettings
-    from trailtui.cli.live_options import LIVE_ONLY, backend_from_options
+    from trailtui.cli.live_options import backend_from_options
+    from trailtui.cli.live_run import check_options
 
-    if options.live:
-        if options.speed is not None or options.follow:
-            option = "--speed" if options.speed is not None else "--follow"
-            fail(f"{option} replays files; a --live account runs in real time")
-            return 2
-        try:
+    try:
+        check_options(options, FILE_ONLY)
+        if options.live:
             return backend_from_options(options, options.paths)
-        except (UsageError, BackendError) as error:
-            fail(str(error))
-            return 2
-    misplaced = [name for name in (*LIVE_ONLY, "yes") if getattr(options, name)]
-    if misplaced:
-        fail(f"--{misplaced[0].replace('_', '-')} needs --live")
-        return 2
+    except (UsageError, BackendError) as error:
+        fail(str(error))
+        return EXIT_USAGE
     settings = ReplaySettings(speed=options.speed, follow=options.follow)
     return LocalBackend(input_paths(options.paths), replay=settings)
 

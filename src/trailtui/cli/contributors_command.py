@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -63,11 +64,7 @@ def add_contributors_parser(commands: Any) -> None:
     parser.add_argument("--order-by", choices=("Sum", "Maximum"), default="Sum")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     add_live_arguments(parser)
-    parser.set_defaults(run=run_contributors_command)
-
-
-def run_contributors_command(options: argparse.Namespace) -> int:
-    return run_command(options, lambda: _contributors(options))
+    parser.set_defaults(run=partial(run_command, command=_contributors))
 
 
 def _contributors(options: argparse.Namespace) -> CommandRuns[tuple[int, int]]:

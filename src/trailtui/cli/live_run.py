@@ -1,5 +1,5 @@
 """What `contributors`, `metrics`, `alarms`, `test-pattern` and `tail` share when they answer from an AWS
-account (`--live`) instead of replaying files.
+account (`--live`) instead of replaying files; `run_command` runs each of them one way or the other.
 
 - Options: with `--live` there is no PATH, and a command's file-only options (`--speed`, `--on-alarm`, ...)
   are refused; without it the live-only options (`--profile`, `--region`, `--endpoint-url`, `--log-group`,
@@ -64,11 +64,13 @@ class CommandRuns(Generic[Window]):
     file_only: Mapping[str, str] = field(default_factory=dict)
 
 
-def run_command(options: argparse.Namespace, command: Callable[[], CommandRuns[Window]]) -> int:
+def run_command(
+    options: argparse.Namespace, command: Callable[[argparse.Namespace], CommandRuns[Window]]
+) -> int:
     """Read the command's own options (`command`), refuse misplaced ones, then run it against the account
     or over files; every refusal is one line on stderr."""
     try:
-        runs = command()
+        runs = command(options)
         check_options(options, runs.file_only)
         if options.live:
             window = runs.window(options)

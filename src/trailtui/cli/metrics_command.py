@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from trailtui.backends.base import Backend
@@ -62,11 +63,7 @@ def add_metrics_parser(commands: Any) -> None:
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     add_live_arguments(parser)
-    parser.set_defaults(run=run_metrics_command)
-
-
-def run_metrics_command(options: argparse.Namespace) -> int:
-    return run_command(options, lambda: _metrics(options))
+    parser.set_defaults(run=partial(run_command, command=_metrics))
 
 
 def _metrics(options: argparse.Namespace) -> CommandRuns[tuple[int, int]]:

@@ -23,6 +23,7 @@ import os
 import sys
 from collections.abc import Callable
 from contextlib import aclosing
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -62,7 +63,7 @@ def add_tail_parser(commands: Any) -> None:
     parser.add_argument("--filter-pattern", metavar="P", help="only events matching this filter pattern")
     parser.add_argument("--format", choices=("line", "ndjson"), default="line")
     add_live_arguments(parser)
-    parser.set_defaults(run=run_tail_command)
+    parser.set_defaults(run=partial(run_command, command=_tail_runs))
 
 
 PAST = "Live Tail shows events as they arrive: {} needs files (use `trailtui query --live` for the past)"
@@ -72,10 +73,6 @@ FILE_ONLY = {
     "since": PAST.format("--since"),
     "speed": "--speed sets the pace of a replay of files; Live Tail runs in real time",
 }
-
-
-def run_tail_command(options: argparse.Namespace) -> int:
-    return run_command(options, lambda: _tail_runs(options))
 
 
 def _tail_runs(options: argparse.Namespace) -> CommandRuns[None]:

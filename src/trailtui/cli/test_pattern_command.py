@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -24,8 +25,6 @@ from trailtui.cli.definitions import add_pack_argument, pack_definition
 from trailtui.cli.exit_codes import EXIT_NO_INPUT, EXIT_OK, EXIT_USAGE
 from trailtui.cli.inputs import (
     UsageError,
-    add_path_argument,
-    add_time_arguments,
     fail,
     input_paths,
     print_input_report,
@@ -33,6 +32,7 @@ from trailtui.cli.inputs import (
 )
 from trailtui.cli.live_options import add_live_arguments
 from trailtui.cli.live_run import CommandRuns, live_window, run_command, sample_events
+from trailtui.cli.replay_run import add_replay_arguments
 from trailtui.events.model import Event
 from trailtui.events.readers import read_paths
 from trailtui.events.timestamps import format_timestamp
@@ -52,16 +52,11 @@ def add_test_pattern_parser(commands: Any) -> None:
         "range (last hour by default).",
         usage="trailtui test-pattern (PATTERN | --pack NAME) [PATH ... | --live] [options]",
     )
-    add_path_argument(parser)
-    add_time_arguments(parser)
+    add_replay_arguments(parser)
     add_pack_argument(parser, "metric-filter")
     parser.add_argument("--format", choices=("table", "json"), default="json")
     add_live_arguments(parser)
-    parser.set_defaults(run=run_test_pattern_command, paths_anywhere=True)
-
-
-def run_test_pattern_command(options: argparse.Namespace) -> int:
-    return run_command(options, lambda: _test_pattern(options))
+    parser.set_defaults(run=partial(run_command, command=_test_pattern))
 
 
 def _test_pattern(options: argparse.Namespace) -> CommandRuns[tuple[int, int]]:
