@@ -73,7 +73,7 @@ def run_command(
         runs = command(options)
         check_options(options, runs.file_only)
         if options.live:
-            window = runs.window(options)
+            window = runs.window(options)  # a bad time range is refused before any session is opened
             backend = open_live(options, options.paths)
             return run_live(backend, lambda: runs.live(backend, window))
         run_local = runs.local()
@@ -83,7 +83,7 @@ def run_command(
     except BackendError as error:
         fail(str(error))
         return EXIT_ACCOUNT
-    return run_local()
+    return run_local()  # outside the try: the run reports its own failures, with its own exit codes
 
 
 def check_options(options: argparse.Namespace, file_only: Mapping[str, str]) -> None:
