@@ -51,8 +51,8 @@ from trailtui.backends.local_scan import (
     chunk_files,
     worker_context,
 )
-from trailtui.events.model import Event, field_getter
-from trailtui.events.readers import FileReading, read_path
+from trailtui.events.model import Event, field_getter, leaf
+from trailtui.events.readers import FileReading, read_path_parts
 from trailtui.insights import ast, executor
 from trailtui.insights.aggregates import (
     CountAggregator,
@@ -103,6 +103,8 @@ COMPRESSION_LEVEL = 1
 REPEATED_BY_WEIGHT = (SumAggregator, PercentileAggregator)
 """Aggregators that must see a value as often as it occurs (`avg` is a SumAggregator)."""
 CACHE_CHUNK_BYTES = 2 * 1024 * 1024
+ENCODE_SLICE = 65_536
+"""Timestamps encoded at a time as Python ints (a few MB), not all at once."""
 MAX_REBUILT_EVENTS = 20_000
 MAX_CODE_GROUPS = 16
 """A filter on cached codes is computed per byte plane when its selected codes have at most this many
@@ -122,6 +124,7 @@ ARRAY_SECTIONS = {
 
 
 FileKey = tuple[str, int, int]
+_CODE_TYPES = "BHI"
 
 
 @dataclass
@@ -129,8 +132,9 @@ class Column:
     """Distinct values (code 0 is "missing") and one code per event."""
 
     values: list[Any] = field(default_factory=lambda: [None])
-    codes: Any = field(default_factory=lambda: array("I"))
-    """An `array("I")` while building; a read-only memoryview (`B`, `H` or `I`) when mapped from disk."""
+    codes: Any = field(default_factory=lambda: array("B"))
+    """An array of the smallest type (`B`, `H` or `I`) that holds every code, widened as values are added
+    (a million events of a column with few values take 1 MB); a read-only memoryview when mapped from disk."""
     index: dict[Any, int] = field(default_factory=lambda: {_value_key(None): 0})
 
     def add(self, value: Any) -> None:
@@ -140,10 +144,15 @@ class Column:
             code = len(self.values)
             self.index[key] = code
             self.values.append(value)
+            self.codes = _widened(self.codes, code)
         self.codes.append(code)
 
     def extend(self, other: Column) -> None:
-        """Append another column's events, re-coding its values into this one's dictionary."""
+        """Append another column's events, re-coding its values into this one's dictionary; an empty
+        column takes the other's as they are (the other is not to be used after)."""
+        if len(self.values) == 1 and not self.codes and isinstance(other.codes, array):
+            self.values, self.codes, self.index = other.values, other.codes, other.index
+            return
         mapping = array("I")
         for value in other.values:
             key = value if type(value) is str else _value_key(value)
@@ -153,7 +162,21 @@ class Column:
                 self.index[key] = code
                 self.values.append(value)
             mapping.append(code)
+        self.codes = _widened(self.codes, len(self.values) - 1)
         self.codes.extend(map(mapping.__getitem__, other.codes))
+
+
+def code_typecode(largest: int) -> str:
+    """The smallest array type that holds codes up to `largest`."""
+    return "B" if largest < 2**8 else "H" if largest < 2**16 else "I"
+
+
+def _widened(codes: array, largest: int) -> array:
+    """`codes`, or a copy in a wider type when `largest` does not fit."""
+    typecode = code_typecode(largest)
+    if _CODE_TYPES.index(codes.typecode) >= _CODE_TYPES.index(typecode):
+        return codes
+    return array(typecode, codes)
 
 
 def _value_key(value: Any) -> Any:
@@ -191,61 +214,80 @@ def _account(report: InputReport, reading: FileReading) -> None:
 
 
 def build_part(paths: Sequence[str]) -> CachePart:
-    """Worker entry point: read files and encode their events."""
+    """Worker entry point: read files and encode their events.
+
+    A file is read in parts (`read_path_parts`) and each part encoded before the next is read, so a
+    multi-GB file costs what its encoded events take, not what its events take.
+    """
     part = CachePart()
-    names = (*CACHED_FIELDS, ACCOUNT, REGION)
-    raw: list[list[Any]] = [[] for _ in names]
-    getters = [(values.append, _build_getter(name)) for values, name in zip(raw, CACHED_FIELDS, strict=False)]
-    add_account, add_region = raw[-2].append, raw[-1].append
-    add_file, add_ordinal, add_time = part.file_of.append, part.ordinals.append, part.timestamps.append
+    part.columns = {name: Column() for name in (*CACHED_FIELDS, ACCOUNT, REGION)}
     pending: list[bytes] = []
-    dumps = orjson.dumps
     for path in paths:
-        reading = read_path(path)
         file_number = len(part.paths)
-        _account(part.report, reading)
         part.paths.append(path)
-        part.file_sizes.append(reading.content_size // max(1, reading.event_count))
-        for event in reading.events:
-            add_file(file_number)
-            add_ordinal(event.ordinal)
-            add_time(event.timestamp_ms)
-            add_account(event.account)
-            add_region(event.region)
-            for add, read in getters:
-                add(read(event))
-            if event._message is not None:
-                part.explicit.append(len(part.timestamps) - 1)
-                message = event._message.encode("utf-8", "surrogatepass")
-            else:
-                message = dumps(event.record)
-            pending.append(len(message).to_bytes(4, "little") + message)
-            if len(pending) == BLOCK_EVENTS:
-                part.blocks.append(zlib.compress(b"".join(pending), COMPRESSION_LEVEL))
-                pending = []
+        content_size = event_count = 0
+        for reading in read_path_parts(path):
+            content_size += reading.content_size
+            event_count += reading.event_count
+            _encode_events(part, reading.events, file_number, pending)
+        _account(part.report, reading)
+        part.file_sizes.append(content_size // max(1, event_count))
     if pending:
         part.blocks.append(zlib.compress(b"".join(pending), COMPRESSION_LEVEL))
-    part.columns = {name: encode_column(values) for name, values in zip(names, raw, strict=True)}
     return part
 
 
-def _build_getter(name: str) -> Callable[[Event], Any]:
-    """`field_getter(name)`, with a shortcut for `a.b` when the record's `a` is an object: the general
-    path walk takes `a` first too, and then finds `b` in it or nothing."""
-    general = field_getter(name)
+def _encode_events(
+    part: CachePart,
+    events: list[Event],
+    file_number: int,
+    pending: list[bytes],
+) -> None:
+    """Add one part of a file's events to the columns, and their JSON to the compressed blocks."""
+    part.file_of.extend(itertools.repeat(file_number, len(events)))
+    part.ordinals.extend(event.ordinal for event in events)
+    part.timestamps.extend(event.timestamp_ms for event in events)
+    part.columns[ACCOUNT].extend(encode_column([event.account for event in events]))
+    part.columns[REGION].extend(encode_column([event.region for event in events]))
+    records = [event.record for event in events]
+    for name in CACHED_FIELDS:
+        part.columns[name].extend(encode_column(_column_values(name, records, events)))
+    dumps = orjson.dumps
+    for row, event in enumerate(events, start=len(part.timestamps) - len(events)):
+        if event._message is not None:
+            part.explicit.append(row)
+            message = event._message.encode("utf-8", "surrogatepass")
+        else:
+            message = dumps(event.record)
+        pending.append(len(message).to_bytes(4, "little") + message)
+        if len(pending) == BLOCK_EVENTS:
+            part.blocks.append(zlib.compress(b"".join(pending), COMPRESSION_LEVEL))
+            pending.clear()
+
+
+def _column_values(name: str, records: list[dict[str, Any]], events: list[Event]) -> list[Any]:
+    """`field_getter(name)` of every event, a top-level or `a.b` field read in one pass over the records
+    (the general path walk takes `a` first too, and then finds `b` in it or nothing; without `a` or
+    with `a` null, it finds a key `a.b` or nothing)."""
     segments = name.split(".")
-    if len(segments) != 2:
-        return general
-    outer, inner = segments
-
-    def read(event: Event) -> Any:
-        node = event.record.get(outer)
-        if type(node) is dict:
-            value = node.get(inner)
-            return None if isinstance(value, dict | list) else value
-        return general(event)
-
-    return read
+    general = field_getter(name)
+    if len(segments) == 1:
+        values = [record.get(name) for record in records]
+    elif len(segments) == 2:
+        outer, inner = segments
+        values = [
+            node.get(inner)
+            if type(node := record.get(outer)) is dict
+            else general(event)
+            if node is not None or name in record
+            else None
+            for record, event in zip(records, events, strict=True)
+        ]
+    else:
+        return list(map(general, events))
+    if any(issubclass(kind, dict | list) for kind in set(map(type, values))):
+        return list(map(leaf, values))
+    return values
 
 
 def encode_column(values: list[Any]) -> Column:
@@ -266,7 +308,7 @@ def encode_column(values: list[Any]) -> Column:
         distinct = [value for value in distinct if value is not None]
         distinct.insert(0, None)
     index = {value: code for code, value in enumerate(distinct)}
-    codes = array("I", map(index.__getitem__, values))
+    codes = array(code_typecode(len(distinct) - 1), map(index.__getitem__, values))
     key_index = {(value if type(value) is str else _value_key(value)): code for value, code in index.items()}
     return Column(distinct, codes, key_index)
 
@@ -342,15 +384,19 @@ class SessionCache:
         return self._explicit
 
     def add(self, part: CachePart) -> None:
+        """Append a part's rows; the part is used up (the first part's arrays are taken, not copied)."""
         offset, file_offset = len(self.timestamps), len(self.paths)
         self.paths.extend(part.paths)
         self.file_sizes.extend(part.file_sizes)
-        self.file_of.extend(number + file_offset for number in part.file_of)
-        self.ordinals.extend(part.ordinals)
+        if offset or file_offset:
+            self.file_of.extend(number + file_offset for number in part.file_of)
+            self.ordinals.extend(part.ordinals)
+            self.timestamps.extend(part.timestamps)
+        else:
+            self._arrays.update(file_of=part.file_of, ordinals=part.ordinals, timestamps=part.timestamps)
         for position in range(len(part.blocks)):
             self.block_starts.append(offset + position * BLOCK_EVENTS)
         self._blocks.extend(part.blocks)
-        self.timestamps.extend(part.timestamps)
         self.explicit.update(offset + position for position in part.explicit)
         for name, column in part.columns.items():
             self.columns[name].extend(column)
@@ -362,8 +408,9 @@ class SessionCache:
     def finish(self) -> None:
         """Encode @timestamp as a column too (its distinct seconds are few), and order rows by time."""
         column = Column()
-        for timestamp_ms in self.timestamps:
-            column.add(timestamp_ms)
+        timestamps = self.timestamps
+        for start in range(0, len(timestamps), ENCODE_SLICE):
+            column.extend(encode_column(timestamps[start : start + ENCODE_SLICE].tolist()))
         self.columns[TIMESTAMP] = column
         self.sorted_by_time()
 
@@ -415,8 +462,7 @@ class SessionCache:
         if found is None and self.source is not None and self.source.has("sorted_by_time"):
             found = self._array("sorted_by_time")
         if found is None:
-            found = array("I", sorted(range(self.size), key=self.timestamps.__getitem__))
-            self._arrays["sorted_by_time"] = found
+            found = self._arrays["sorted_by_time"] = rows_by_time(self.columns[TIMESTAMP])
         return found
 
     def events(self, rows: Sequence[int]) -> list[Event]:
@@ -466,6 +512,24 @@ class LazyColumns(dict[str, Column]):
             return self[name]
         except KeyError:
             return default
+
+
+def rows_by_time(times: Column) -> array:
+    """Rows in time order, ties in row order: a counting sort over the @timestamp column's codes (a
+    list of every row as a Python int would take 36 bytes a row)."""
+    codes = times.codes
+    counts = Counter(codes)
+    next_slot = [0] * len(times.values)
+    slot = 0
+    for code in sorted(counts, key=times.values.__getitem__):
+        next_slot[code] = slot
+        slot += counts[code]
+    rows = array("I", bytes(4 * len(codes)))
+    for row, code in enumerate(codes):
+        slot = next_slot[code]
+        rows[slot] = row
+        next_slot[code] = slot + 1
+    return rows
 
 
 def _split_block(data: bytes) -> list[bytes]:
@@ -939,7 +1003,8 @@ def _weighted_add(step: StatsStep, table: Any, record: Record, weight: int) -> N
 def build_cache(
     files: Sequence[InputFile], cancelled: Flag, on_part: Callable[[CachePart], None] | None = None
 ) -> SessionCache | None:
-    """Read every file into a cache, in worker processes for large inputs; None if cancelled.
+    """Read every file into a cache, in worker processes for large inputs of several chunks (one chunk,
+    such as one large file, is built here: nothing to copy back); None if cancelled.
 
     `on_part` sees each part as it is merged (to show progress).
     """
@@ -953,7 +1018,7 @@ def build_cache(
         if on_part is not None:
             on_part(part)
 
-    if total < PARALLEL_THRESHOLD_BYTES or (os.cpu_count() or 1) < 2:
+    if total < PARALLEL_THRESHOLD_BYTES or len(chunks) < 2 or (os.cpu_count() or 1) < 2:
         for chunk in chunks:
             if cancelled.is_set():
                 return None

@@ -34,7 +34,14 @@ from typing import Any
 import orjson
 
 from trailtui.backends.base import InputReport
-from trailtui.backends.local_cache import ARRAY_SECTIONS, CacheCorrupt, Column, FileKey, SessionCache
+from trailtui.backends.local_cache import (
+    ARRAY_SECTIONS,
+    CacheCorrupt,
+    Column,
+    FileKey,
+    SessionCache,
+    code_typecode,
+)
 from trailtui.insights.results import ScanStatistics
 
 FORMAT_VERSION = 1
@@ -220,8 +227,7 @@ def save_cache(cache: SessionCache, path: Path, bound: int) -> str | None:
         sections.append((name, typecode, array(typecode, values).tobytes()))
     for name, column in cache.columns.items():
         sections.append((f"values:{name}", "pickle", pickle.dumps(column.values, protocol=5)))
-        largest = len(column.values) - 1
-        typecode = "B" if largest < 2**8 else "H" if largest < 2**16 else "I"
+        typecode = code_typecode(len(column.values) - 1)
         sections.append((f"codes:{name}", typecode, array(typecode, column.codes).tobytes()))
     blocks = list(cache.blocks)
     offsets = array("Q", itertools.accumulate((len(block) for block in blocks), initial=0))
