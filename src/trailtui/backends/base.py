@@ -170,8 +170,10 @@ class Backend(Protocol):
         """What the backend could not read so far (always empty for a live account)."""
         ...
 
-    replay: ReplayControl | None
-    """The replay's controls for local files; None for a live account."""
+    @property
+    def replay(self) -> ReplayControl | None:
+        """The replay's controls for local files; None for a live account."""
+        ...
 
     # Saved queries (QueryDefinitions).
     async def describe_query_definitions(self) -> dict[str, Any]:

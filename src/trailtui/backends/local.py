@@ -2,7 +2,8 @@
 
 Queries follow StartQuery/GetQueryResults/StopQuery: each runs in a thread of its own (its scan in worker
 processes when the input is large), so callers poll, as they would poll CloudWatch, and never block.
-Rules, metric filters, alarms, saved queries, tail and the replay controls come from `LocalMonitoring`.
+Rules, metric filters, alarms, saved queries, tail and the replay controls come from a `LocalMonitoring`,
+made (and imported) when first used: a query alone never loads them.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import itertools
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trailtui.backends.base import (
     InputReport,
@@ -24,11 +25,12 @@ from trailtui.backends.base import (
     NotFound,
     QueryRequest,
     QueryResults,
+    ReplayControl,
+    RuleReportRequest,
     ScanProgress,
+    TailRequest,
 )
 from trailtui.backends.local_cache import QueryCache
-from trailtui.backends.local_monitoring import LocalMonitoring
-from trailtui.backends.local_replay import ReplaySettings
 from trailtui.backends.local_scan import InputFile, QueryScan, list_input_files
 from trailtui.events.layout import STDIN
 from trailtui.events.model import Event, decode_ptr, flatten
@@ -36,7 +38,13 @@ from trailtui.events.readers import FileReading, read_bytes, read_record
 from trailtui.insights import executor
 from trailtui.insights.errors import MalformedQueryError
 from trailtui.insights.values import render
-from trailtui.packs import PackContents
+
+if TYPE_CHECKING:
+    from trailtui.backends.local_monitoring import LocalMonitoring
+    from trailtui.backends.local_pipeline import AlarmObserver
+    from trailtui.backends.local_replay import LocalReplay, ReplaySettings
+    from trailtui.packs import PackContents
+    from trailtui.replay import ReplayStatus
 
 
 @dataclass
@@ -52,7 +60,7 @@ class LocalQuery:
     thread: threading.Thread | None = None
 
 
-class LocalBackend(LocalMonitoring):
+class LocalBackend:
     """Logs Insights, drill-down, and the replay's rules, metrics, alarms and tail over local files.
 
     `replay` says how the replay runs (default: as fast as possible, not following). `packs` replaces the
@@ -73,16 +81,17 @@ class LocalBackend(LocalMonitoring):
         self.description = "local: " + (
             ", ".join(self.paths) if len(self.paths) <= 2 else f"{len(self.paths)} paths"
         )
-        settings = replay or ReplaySettings()
         self._stdin_reading: FileReading | None = None
         replay_stdin = None
         if STDIN in self.paths:
             replay_stdin = stdin if stdin is not None else sys.stdin.buffer
-            if not settings.follow:
+            if replay is None or not replay.follow:
                 stdin_bytes = bytes(replay_stdin.read())
                 self._stdin_reading = read_bytes(STDIN, stdin_bytes)
                 replay_stdin = io.BytesIO(stdin_bytes)
-        self._init_monitoring(self.paths, replay_stdin, settings, packs, user_packs_dir)
+        self._monitoring_options = (replay_stdin, replay, packs, user_packs_dir)
+        self._monitoring: LocalMonitoring | None = None
+        self._monitoring_lock = threading.Lock()
         self._files: list[InputFile] | None = None
         self._query_cache = QueryCache(enabled=STDIN not in self.paths)
         self._queries: dict[str, LocalQuery] = {}
@@ -193,13 +202,104 @@ class LocalBackend(LocalMonitoring):
         return self._report
 
     async def close(self) -> None:
-        await self._close_monitoring()
+        if self._monitoring is not None:
+            await self._monitoring._close_monitoring()
         await asyncio.to_thread(self._query_cache.close)
         for query in self._queries.values():
             query.scan.cancelled.set()
         for query in self._queries.values():
             if query.thread is not None:
                 await asyncio.to_thread(query.thread.join)
+
+    # Rules, metric filters, alarms, saved queries, tail and the replay: LocalMonitoring's.
+
+    @property
+    def monitoring(self) -> LocalMonitoring:
+        """The rules, metric filters, alarms, saved queries, tail and replay of these files, made (their
+        definitions loaded and compiled) the first time any of them is used."""
+        with self._monitoring_lock:
+            if self._monitoring is None:
+                from trailtui.backends.local_monitoring import LocalMonitoring
+                from trailtui.backends.local_replay import ReplaySettings
+
+                stdin, settings, packs, user_packs_dir = self._monitoring_options
+                monitoring = LocalMonitoring()
+                monitoring._init_monitoring(
+                    self.paths, stdin, settings or ReplaySettings(), packs, user_packs_dir
+                )
+                self._monitoring = monitoring
+            return self._monitoring
+
+    @property
+    def replay(self) -> ReplayControl | None:
+        return self.monitoring.replay
+
+    @property
+    def local_replay(self) -> LocalReplay:
+        return self.monitoring.local_replay
+
+    @property
+    def definition_problems(self) -> list[str]:
+        return self.monitoring.definition_problems
+
+    def start_replay(self) -> None:
+        self.monitoring.start_replay()
+
+    async def replay_to_end(self) -> None:
+        await self.monitoring.replay_to_end()
+
+    def on_alarm(self, observer: AlarmObserver) -> None:
+        self.monitoring.on_alarm(observer)
+
+    def replay_details(self) -> ReplayStatus | None:
+        return self.monitoring.replay_details()
+
+    def list_metrics(self) -> dict[str, Any]:
+        return self.monitoring.list_metrics()
+
+    def processed_span_ms(self) -> tuple[int, int] | None:
+        return self.monitoring.processed_span_ms()
+
+    async def describe_query_definitions(self) -> dict[str, Any]:
+        return await self.monitoring.describe_query_definitions()
+
+    async def put_query_definition(self, name: str, query: str) -> str:
+        return await self.monitoring.put_query_definition(name, query)
+
+    async def describe_insight_rules(self) -> dict[str, Any]:
+        return await self.monitoring.describe_insight_rules()
+
+    async def get_insight_rule_report(self, request: RuleReportRequest) -> dict[str, Any]:
+        return await self.monitoring.get_insight_rule_report(request)
+
+    async def put_insight_rule(self, name: str, definition: str) -> None:
+        await self.monitoring.put_insight_rule(name, definition)
+
+    async def describe_metric_filters(self) -> dict[str, Any]:
+        return await self.monitoring.describe_metric_filters()
+
+    async def put_metric_filter(self, request: dict[str, Any]) -> None:
+        await self.monitoring.put_metric_filter(request)
+
+    async def test_metric_filter(self, pattern: str, messages: list[str]) -> dict[str, Any]:
+        return await self.monitoring.test_metric_filter(pattern, messages)
+
+    async def get_metric_data(
+        self, queries: list[dict[str, Any]], start_ms: int, end_ms: int
+    ) -> dict[str, Any]:
+        return await self.monitoring.get_metric_data(queries, start_ms, end_ms)
+
+    async def describe_alarms(self) -> dict[str, Any]:
+        return await self.monitoring.describe_alarms()
+
+    async def describe_alarm_history(self, alarm_name: str | None = None) -> dict[str, Any]:
+        return await self.monitoring.describe_alarm_history(alarm_name)
+
+    async def put_metric_alarm(self, request: dict[str, Any]) -> None:
+        await self.monitoring.put_metric_alarm(request)
+
+    def tail(self, request: TailRequest) -> AsyncIterator[dict[str, Any]]:
+        return self.monitoring.tail(request)
 
 
 def log_record(event: Event) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import time
 from typing import Any
 
 from trailtui.backends.base import TERMINAL_STATUSES, Backend, BackendError, MalformedQuery, QueryRequest
@@ -25,10 +26,10 @@ from trailtui.insights.errors import MalformedQueryError
 from trailtui.insights.executor import compile_query
 
 POLL_INTERVAL_S = 0.1
-FIRST_POLL_INTERVAL_S = 0.005
-"""Polls of a local query start this often and slow down to POLL_INTERVAL_S: a query answered from a
-cache ends in milliseconds, and a fixed 0.1 s poll would add up to that to every run. (CloudWatch is
-polled every POLL_INTERVAL_S from the start, within its request rate.)"""
+"""How often CloudWatch is polled (within its request rate), and the progress line redrawn."""
+LOCAL_POLL_INTERVAL_S = 0.005
+"""How often a local query is polled: one answered from a cache ends in milliseconds to a few tenths of a
+second, and a slower poll would add up to its interval to every run (a poll costs microseconds)."""
 
 
 def add_query_parser(commands: Any) -> None:
@@ -142,15 +143,17 @@ async def run_to_completion(backend: Backend, request: QueryRequest) -> tuple[st
     """StartQuery, then poll GetQueryResults until the query ends, drawing progress on a terminal."""
     progress = ProgressLine()
     query_id = await backend.start_query(request)
-    interval = FIRST_POLL_INTERVAL_S if isinstance(backend, LocalBackend) else POLL_INTERVAL_S
+    interval = LOCAL_POLL_INTERVAL_S if isinstance(backend, LocalBackend) else POLL_INTERVAL_S
+    drawn_at = time.monotonic()
     try:
         while True:
             results = await backend.get_query_results(query_id)
             if results["status"] in TERMINAL_STATUSES:
                 return query_id, results
-            progress.update(backend.query_progress(query_id))
+            if time.monotonic() - drawn_at >= POLL_INTERVAL_S:
+                progress.update(backend.query_progress(query_id))
+                drawn_at = time.monotonic()
             await asyncio.sleep(interval)
-            interval = min(POLL_INTERVAL_S, interval * 2)
     finally:
         progress.clear()
         await backend.close()
