@@ -3,7 +3,9 @@
 A worker reads the backend's tail session and posts what arrived at most every `FLUSH_S` seconds, so a
 replay at full speed never floods the screen. The pane keeps the newest `MAX_KEPT_LINES` events and
 filters them itself with the metric-filter pattern engine: a new pattern applies at once to what is kept,
-and a paused tail keeps collecting while its view stands still.
+and a paused tail keeps collecting while its view stands still. While the pane is not on screen (another
+tab shown) the results are only kept as they came, and made into lines when it shows: at 10,000 events/s
+making every line cost the console a good share of the time it needs to answer keys.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -42,6 +44,8 @@ class TailPane(Vertical):
         super().__init__(id=id)
         self.backend = backend
         self.kept: deque[TailLine] = deque(maxlen=MAX_KEPT_LINES)
+        self.unseen: deque[dict[str, Any]] = deque(maxlen=MAX_KEPT_LINES)
+        """Results that arrived while the pane was not on screen, not yet made into lines."""
         self.pattern: FilterPattern | None = None
         self.paused = False
         self.arrived_while_paused = 0
@@ -62,7 +66,7 @@ class TailPane(Vertical):
     @work(exclusive=True, exit_on_error=False, group="tail")
     async def follow_tail(self) -> None:
         """Read the tail session; post what arrived every FLUSH_S seconds, then that it ended."""
-        arrived: deque[TailLine] = deque(maxlen=MAX_KEPT_LINES)
+        arrived: deque[dict[str, Any]] = deque(maxlen=MAX_KEPT_LINES)
         sampled = False
         last_post = time.monotonic()
         stream = aiter(self.backend.tail(TailRequest()))
@@ -77,20 +81,36 @@ class TailPane(Vertical):
                     update = item.get("sessionUpdate") if isinstance(item, dict) else None
                     if update is not None:
                         sampled = sampled or bool(update.get("sessionMetadata", {}).get("sampled"))
-                        arrived.extend(tail_line(result) for result in update.get("sessionResults", []))
+                        arrived.extend(update.get("sessionResults", []))
                 if arrived and (not done or time.monotonic() - last_post >= FLUSH_S):
-                    self.post_message(TailReceived(list(arrived), sampled))
-                    arrived.clear()
+                    self._flush(arrived, sampled)
                     last_post = time.monotonic()
         except StopAsyncIteration:
-            if arrived:
-                self.post_message(TailReceived(list(arrived), sampled))
+            self._flush(arrived, sampled)
             self.post_message(TailEnded())
         except BackendError as error:
             self.post_message(MonitorCallFailed("tail", str(error)))
         finally:
             if next_item is not None and not next_item.done():
                 next_item.cancel()
+
+    def _flush(self, arrived: deque[dict[str, Any]], sampled: bool) -> None:
+        """Post what arrived as lines when the pane is on screen; else keep it to make lines of later."""
+        if not arrived:
+            return
+        if self.is_on_screen and not self.unseen:
+            self.post_message(TailReceived([tail_line(result) for result in arrived], sampled))
+        else:
+            self.unseen.extend(arrived)
+            self.sampled = self.sampled or sampled
+        arrived.clear()
+
+    def on_show(self) -> None:
+        """Make lines of what arrived while the pane was not on screen."""
+        if self.unseen:
+            lines = [tail_line(result) for result in self.unseen]
+            self.unseen.clear()
+            self.tail_received(TailReceived(lines, self.sampled))
 
     @on(TailReceived)
     def tail_received(self, message: TailReceived) -> None:
