@@ -263,3 +263,29 @@ def test_eviction_keeps_the_directory_within_its_bound_least_recently_used_first
         "a" + local_cache_file.SUFFIX,
         "c" + local_cache_file.SUFFIX,
     ]
+
+
+def test_column_codes_take_the_smallest_type_and_widen_as_values_come() -> None:
+    """However a column is built (value by value, part by part as a large file is read, or at once), it
+    is the same: values in order of first appearance, and codes of the smallest type that holds them."""
+    values: list[Any] = [f"v{number % 70_000}" for number in range(140_000)] + [None, 1, True, 1.0, "v3"]
+    whole = local_cache.encode_column(values)
+    added = local_cache.Column()
+    for value in values:
+        added.add(value)
+    in_parts = local_cache.Column()
+    for start in range(0, len(values), 5_000):
+        in_parts.extend(local_cache.encode_column(values[start : start + 5_000]))
+    assert [(column.values, list(column.codes)) for column in (added, in_parts)] == [
+        (whole.values, list(whole.codes))
+    ] * 2
+    assert whole.values[:3] == [None, "v0", "v1"] and whole.values[-3:] == [1, True, 1.0]
+    assert {column.codes.typecode for column in (whole, added, in_parts)} == {"I"}
+    assert local_cache.encode_column(["a", None, "b"]).codes.typecode == "B"
+    assert local_cache.encode_column([f"x{number}" for number in range(300)]).codes.typecode == "H"
+
+
+def test_rows_by_time_is_a_stable_sort_of_the_rows() -> None:
+    times = [5_000, 3_000, 5_000, 1_000, 3_000, 9_000, 1_000, -2_000] * 1_000
+    column = local_cache.encode_column(times)
+    assert list(local_cache.rows_by_time(column)) == sorted(range(len(times)), key=times.__getitem__)
