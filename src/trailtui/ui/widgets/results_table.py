@@ -45,7 +45,7 @@ class ResultsTable(ScrollView, can_focus=True):
         background: $surface;
         &:focus { background-tint: $foreground 5%; }
         & > .results-table--header { background: $panel; color: $foreground; text-style: bold; }
-        & > .results-table--header-cursor { background: $accent-darken-1; color: $foreground; }
+        & > .results-table--header-cursor { background: $accent-darken-1; color: auto 90%; }
         & > .results-table--even-row { background: $surface-lighten-1 50%; }
         &:dark > .results-table--even-row { background: $surface-darken-1 40%; }
         & > .results-table--cursor {
