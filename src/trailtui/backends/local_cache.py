@@ -111,6 +111,7 @@ MAX_CODE_GROUPS = 16
 distinct higher bytes (a few passes over the codes each); past that, row by row."""
 SPARSE_ROWS = 16
 """A filter's kept rows are found one by one when at most one row in this many is kept."""
+PACKED_TYPECODES = {2: "H", 4: "I", 8: "Q"}
 SYSTEM_COLUMNS = {"@timestamp": TIMESTAMP, "@ingestionTime": TIMESTAMP}
 ARRAY_SECTIONS = {
     "file_sizes": "q",
@@ -869,6 +870,10 @@ def _count_combinations(
                 )
         folded.sort()
         return Counter({(new_code,): total for _, new_code, total in folded})
+    if rows is None and not recoded:
+        packed = _packed_counts([column.codes for column in columns])
+        if packed is not None:
+            return packed
     streams = []
     for position, column in enumerate(columns):
         codes = column.codes
@@ -877,6 +882,35 @@ def _count_combinations(
             stream = map(recoded[position].__getitem__, stream)
         streams.append(stream)
     return Counter(zip(*streams, strict=True))
+
+
+def _packed_counts(codes: list[Any]) -> Counter[tuple[int, ...]] | None:
+    """`Counter(zip(*codes))`, counted on one integer per row that packs the row's codes side by side
+    (byte planes copied in C), which is about twice as fast as counting tuples; None when the codes
+    are wider than 8 bytes together."""
+    widths = [column.itemsize for column in codes]
+    size = next((size for size in (2, 4, 8) if size >= sum(widths)), None)
+    if size is None:
+        return None
+    little = sys.byteorder == "little"
+    packed = bytearray(size * len(codes[0]))
+    offset = 0
+    for column, width in zip(codes, widths, strict=True):
+        data = memoryview(column).cast("B").tobytes()
+        for byte in range(width):
+            source = byte if little else width - 1 - byte
+            target = offset + byte if little else size - 1 - offset - byte
+            packed[target::size] = data[source::width]
+        offset += width
+    counts = Counter(memoryview(packed).cast(PACKED_TYPECODES[size]))
+    shifts = list(itertools.accumulate((8 * width for width in widths[:-1]), initial=0))
+    masks = [(1 << (8 * width)) - 1 for width in widths]
+    return Counter(
+        {
+            tuple((key >> shift) & mask for shift, mask in zip(shifts, masks, strict=True)): count
+            for key, count in counts.items()
+        }
+    )
 
 
 Binned = tuple[Column, list[int], list[list[int]]]
