@@ -39,7 +39,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from threading import Event as Flag
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
@@ -111,7 +111,7 @@ MAX_CODE_GROUPS = 16
 distinct higher bytes (a few passes over the codes each); past that, row by row."""
 SPARSE_ROWS = 16
 """A filter's kept rows are found one by one when at most one row in this many is kept."""
-PACKED_TYPECODES = {2: "H", 4: "I", 8: "Q"}
+PACKED_TYPECODES: dict[int, Literal["H", "I", "Q"]] = {2: "H", 4: "I", 8: "Q"}
 SYSTEM_COLUMNS = {"@timestamp": TIMESTAMP, "@ingestionTime": TIMESTAMP}
 ARRAY_SECTIONS = {
     "file_sizes": "q",
