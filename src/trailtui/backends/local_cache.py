@@ -852,6 +852,8 @@ def _count_combinations(
     code's old codes)."""
     columns = [cache.columns[name] for name in needed]
     if len(columns) == 1:
+        if rows is None and 0 in recoded_members:
+            return _bucket_counts(cache, columns[0].values, recoded_members[0])
         counts = cache.code_counts(needed[0]) if rows is None else None
         if counts is None:
             codes = columns[0].codes
@@ -882,6 +884,27 @@ def _count_combinations(
             stream = map(recoded[position].__getitem__, stream)
         streams.append(stream)
     return Counter(zip(*streams, strict=True))
+
+
+def _bucket_counts(
+    cache: SessionCache, times: list[Any], members: list[list[int]]
+) -> Counter[tuple[int, ...]]:
+    """Every row's count per time bucket (`members`: each bucket's codes in the @timestamp column, whose
+    `times` are the values), as the fold of per-time counts gives it, from the rows in time order instead:
+    a bucket is one run of times, so its rows are one run of that order (two bisections), and it comes
+    where its first row (the run's smallest) comes."""
+    order, timestamps = cache.sorted_by_time(), cache.timestamps
+    folded = []
+    for new_code, old_codes in enumerate(members):
+        present = [times[code] for code in old_codes if code != 0]
+        if not present:
+            continue
+        low = bisect_left(order, min(present), key=timestamps.__getitem__)
+        high = bisect_right(order, max(present), key=timestamps.__getitem__)
+        if high > low:
+            folded.append((min(order[low:high]), new_code, high - low))
+    folded.sort()
+    return Counter({(new_code,): total for _, new_code, total in folded})
 
 
 def _packed_counts(codes: list[Any]) -> Counter[tuple[int, ...]] | None:
