@@ -253,7 +253,7 @@ def measure_echo(
     terminal = Terminal(environment)
     try:
         terminal.launch([str(trail), "--speed", f"{speed:g}"])
-        terminal.wait_for(lambda shown: replay_rate(shown) is not None, "replay running")
+        terminal.wait_for(lambda shown: bool(replay_rate(shown)), "events flowing")
         echoes: list[float] = []
         rates: list[int] = []
         ended = False

@@ -54,7 +54,6 @@ from trailtui.ui.query_store import QueryHistory, StoredQuery, sample_queries, s
 from trailtui.ui.replay_clock import current_ms, faster, slower, speed_text
 from trailtui.ui.result_rows import TimeZoneName, chart_series, columns_of, result_rows
 from trailtui.ui.safe import event_plain, event_text
-from trailtui.ui.screens.event import EventScreen
 from trailtui.ui.screens.log_group_picker import LogGroupPicker
 from trailtui.ui.screens.query_picker import QueryPicker
 from trailtui.ui.screens.save_query import SaveQueryScreen
@@ -155,8 +154,8 @@ class MainScreen(Screen[None]):
         editor.focus()
         if not self.initial_query:
             editor.select_all()
-        if self.backend.replay is not None:
-            self.backend.replay.start()
+        if self.backend.replay is not None:  # once the first frame is out: its thread competes for the GIL
+            self.call_after_refresh(self.backend.replay.start)
         account = live_account(self.backend)
         if account is not None:
             self.choose_log_groups(account)
@@ -326,6 +325,8 @@ class MainScreen(Screen[None]):
     def _show_tab(self, tab: str) -> None:
         if self.maximized is not None:
             self.minimize()
+        if tab == "tail":
+            self.query_one(TailPane).show_unseen()
         self.query_one(TabbedContent).active = tab
 
     def action_toggle_chart(self) -> None:
@@ -524,6 +525,8 @@ class MainScreen(Screen[None]):
 
     @on(TailView.EventRequested)
     def open_tailed_event(self, message: TailView.EventRequested) -> None:
+        from trailtui.ui.screens.event import EventScreen  # here: the console starts sooner without it
+
         line = message.line
         self.app.push_screen(EventScreen(self.backend, f"tail {line.log_stream}", log_record(line)))
 
@@ -547,6 +550,8 @@ class MainScreen(Screen[None]):
 
     @on(ResultsTable.EventRequested)
     def open_event(self, message: ResultsTable.EventRequested) -> None:
+        from trailtui.ui.screens.event import EventScreen  # here: the console starts sooner without it
+
         self.app.push_screen(EventScreen(self.backend, message.ptr), self._learn_fields)
 
     def _learn_fields(self, fields: list[str] | None) -> None:

@@ -18,7 +18,6 @@ from trailtui.ui.live_account import live_account
 from trailtui.ui.messages import MonitorCallFailed, RuleReportFetched, RulesDescribed
 from trailtui.ui.replay_clock import current_ms, window_ending_at
 from trailtui.ui.safe import event_plain, event_text
-from trailtui.ui.screens.rule_editor import RuleEditorScreen
 from trailtui.ui.widgets.contributors_table import ContributorsTable
 
 POLL_S = 2.0
@@ -167,12 +166,16 @@ class ContributorsPane(Vertical):
         if name is None:
             self.notify("No rule to edit yet", severity="warning")
             return
-        self.app.push_screen(
-            RuleEditorScreen(self.backend, name, _pretty(self.rules[name])), self._rule_saved
-        )
+        self._open_editor(name, _pretty(self.rules[name]))
 
     def action_new_rule(self) -> None:
-        self.app.push_screen(RuleEditorScreen(self.backend, "", NEW_RULE), self._rule_saved)
+        self._open_editor("", NEW_RULE)
+
+    def _open_editor(self, name: str, definition: str) -> None:
+        # imported here: the console starts sooner without the editor (issue 7's first frame)
+        from trailtui.ui.screens.rule_editor import RuleEditorScreen
+
+        self.app.push_screen(RuleEditorScreen(self.backend, name, definition), self._rule_saved)
 
     def _rule_saved(self, name: str | None) -> None:
         if name is not None:

@@ -46,6 +46,8 @@ class TailPane(Vertical):
         self.kept: deque[TailLine] = deque(maxlen=MAX_KEPT_LINES)
         self.unseen: deque[dict[str, Any]] = deque(maxlen=MAX_KEPT_LINES)
         """Results that arrived while the pane was not on screen, not yet made into lines."""
+        self.on_screen = False
+        """Between Textual's Show and Hide events for the pane."""
         self.pattern: FilterPattern | None = None
         self.paused = False
         self.arrived_while_paused = 0
@@ -98,7 +100,7 @@ class TailPane(Vertical):
         """Post what arrived as lines when the pane is on screen; else keep it to make lines of later."""
         if not arrived:
             return
-        if self.is_on_screen and not self.unseen:
+        if self.on_screen and not self.unseen:
             self.post_message(TailReceived([tail_line(result) for result in arrived], sampled))
         else:
             self.unseen.extend(arrived)
@@ -106,11 +108,19 @@ class TailPane(Vertical):
         arrived.clear()
 
     def on_show(self) -> None:
-        """Make lines of what arrived while the pane was not on screen."""
+        self.on_screen = True
+        self.show_unseen()
+
+    def show_unseen(self) -> None:
+        """Make lines of what arrived while the pane was not on screen. The screen calls this as it
+        switches to the tail's tab, so the lines are there in the first frame that shows it."""
         if self.unseen:
             lines = [tail_line(result) for result in self.unseen]
             self.unseen.clear()
             self.tail_received(TailReceived(lines, self.sampled))
+
+    def on_hide(self) -> None:
+        self.on_screen = False
 
     @on(TailReceived)
     def tail_received(self, message: TailReceived) -> None:
