@@ -78,6 +78,7 @@ class Terminal:
         self.commands = 0
         size = self.command("display-message -p '#{window_width}x#{window_height}'")
         if size != [f"{COLUMNS}x{LINES}"]:
+            self.close()
             raise RuntimeError(f"console benchmark: the window is {size}, not {COLUMNS}x{LINES}")
 
     @property
