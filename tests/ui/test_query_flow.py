@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from trailtui.backends.base import QueryResults
 from trailtui.backends.local import LocalBackend
 from trailtui.ui.app import TrailApp
+from trailtui.ui.widgets.query_editor import QueryEditor
 from trailtui.ui.widgets.results_chart import ResultsChart
 from trailtui.ui.widgets.results_table import ResultsTable
-from trailtui.ui.widgets.status_line import StatusLine
+from trailtui.ui.widgets.status_line import QueryState, StatusLine
 
 from .helpers import column_values, main_screen, run_query, settle, type_query
 
@@ -164,3 +166,34 @@ async def test_a_new_run_stops_the_query_it_replaces(trail: Path) -> None:
         assert first in backend.stopped
         await pilot.press("escape")
         await settle(pilot)
+
+
+async def test_the_table_has_the_focus_as_soon_as_the_status_reads_complete(make_app) -> None:
+    """A key pressed as soon as Complete shows must reach the results, so the focus moves first."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        status = screen.query_one(StatusLine)
+        focused_at: dict[str, object] = {}
+
+        def note_focus(state: QueryState) -> None:
+            focused_at[state.status] = screen.focused
+
+        screen.watch(status, "query_state", note_focus, init=False)
+        table = await run_query(pilot, QUERY)
+        assert focused_at["Complete"] is table
+
+
+async def test_keys_that_arrive_with_ctrl_e_go_into_the_editor(make_app) -> None:
+    """Over tmux or SSH, ctrl+e and the keys typed right after it can arrive in one read: the editor must
+    have the focus before the app forwards those keys, not once they have gone to the results table."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await run_query(pilot, QUERY)
+        assert app.focused is table
+        for key, character in [("ctrl+e", None), ("space", " "), ("1", "1")]:
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        editor = app.screen.query_one(QueryEditor)
+        assert app.focused is editor
+        assert editor.text == f"{QUERY} 1"

@@ -12,6 +12,7 @@ from textual.message import Message
 
 from trailtui.backends.base import QueryResults, ReplayStatus, ScanProgress
 from trailtui.ui.query_store import StoredQuery
+from trailtui.ui.result_rows import ShownResult
 from trailtui.ui.tail_lines import TailLine
 
 if TYPE_CHECKING:
@@ -42,12 +43,14 @@ class QueryProgressed(Message):
 
 
 class QueryFinished(Message):
-    """The query reached a final status (Complete, Cancelled, Failed, Timeout); its last results."""
+    """The query reached a final status (Complete, Cancelled, Failed, Timeout); its last results, and
+    their rows, columns and chart series already built (so the handler only assigns them)."""
 
-    def __init__(self, run: int, results: QueryResults, elapsed_s: float) -> None:
+    def __init__(self, run: int, results: QueryResults, shown: ShownResult, elapsed_s: float) -> None:
         super().__init__()
         self.run = run
         self.results = results
+        self.shown = shown
         self.elapsed_s = elapsed_s
 
 

@@ -52,7 +52,7 @@ from trailtui.ui.messages import (
 from trailtui.ui.pending_keys import after_pending_keys
 from trailtui.ui.query_store import QueryHistory, StoredQuery, sample_queries, saved_queries
 from trailtui.ui.replay_clock import current_ms, faster, slower, speed_text
-from trailtui.ui.result_rows import TimeZoneName, chart_series, columns_of, result_rows
+from trailtui.ui.result_rows import TimeZoneName, shown_result
 from trailtui.ui.safe import event_plain, event_text
 from trailtui.ui.screens.log_group_picker import LogGroupPicker
 from trailtui.ui.screens.query_picker import QueryPicker
@@ -209,10 +209,11 @@ class MainScreen(Screen[None]):
                 results = await backend.get_query_results(query_id)
                 elapsed = time.monotonic() - started
                 finished = results["status"] in TERMINAL_STATUSES
-                if finished and pattern is not None and results["status"] == "Complete":
-                    results = await keep_matching(backend, results, pattern)
                 if finished:
-                    self.post_message(QueryFinished(run, results, elapsed))
+                    if pattern is not None and results["status"] == "Complete":
+                        results = await keep_matching(backend, results, pattern)
+                    shown = await asyncio.to_thread(shown_result, results)  # CPU work: not on the loop
+                    self.post_message(QueryFinished(run, results, shown, elapsed))
                 else:
                     self.post_message(
                         QueryProgressed(run, results, backend.query_progress(query_id), elapsed)
@@ -257,22 +258,21 @@ class MainScreen(Screen[None]):
         if message.run != self.run_number:
             return
         self.running = False
-        results = message.results
-        rows = result_rows(results)
-        columns = columns_of(rows)
+        results, shown = message.results, message.shown
         table = self.query_one(ResultsTable)
-        table.show(rows, columns, self.zone)
-        self.query_one(ResultsChart).series = chart_series(rows, columns)
-        self.query_one(QueryEditor).known_fields.update(columns)
+        table.show(shown.rows, shown.columns, self.zone)
+        self.query_one(ResultsChart).series = shown.series
+        self.query_one(QueryEditor).known_fields.update(shown.columns)
+        pane = self.query_one("#results-pane", ContentSwitcher)
+        pane.border_subtitle = f"{len(shown.rows):,} rows"
+        if shown.rows and pane.current == "results":
+            self._focus(table)  # before the status says Complete, so the keys seen then go to the table
+            table.move_cursor(row=0, column=0)
         status = self.query_one(StatusLine)
         status.query_state = _state(results, message.elapsed_s)
         status.records_skipped = self.backend.input_report().records_skipped
-        self.query_one("#results-pane", ContentSwitcher).border_subtitle = f"{len(rows):,} rows"
         if results["status"] != "Complete":
             self.notify(f"The query ended: {results['status']}", severity="warning")
-        if rows and self.query_one("#results-pane", ContentSwitcher).current == "results":
-            table.focus()
-            table.move_cursor(row=0, column=0)
 
     @on(QueryFailed)
     def query_failed(self, message: QueryFailed) -> None:
@@ -286,7 +286,7 @@ class MainScreen(Screen[None]):
         if message.offsets is not None:
             editor = self.query_one(QueryEditor)
             editor.mark_error(*message.offsets)
-            editor.focus()
+            self._focus(editor)
 
     # --- panes ---
 
@@ -297,14 +297,21 @@ class MainScreen(Screen[None]):
             pane = next((node for node in self.focused.ancestors_with_self if isinstance(node, PANES)), None)
             self.maximize(pane if isinstance(pane, Widget) else self.focused, container=False)
 
+    def _focus(self, widget: Widget) -> None:
+        """Give `widget` the focus now. Widget.focus() defers it (app.call_later) behind the messages the
+        app already holds, so keys that came in the same read as the one that moved the focus (a burst
+        over tmux or SSH) would go to the widget that had it, and a frame could show the new state with
+        the old focus."""
+        self.set_focus(widget)
+
     def action_focus_editor(self) -> None:
         self._show_tab("query")
-        self.query_one(QueryEditor).focus()
+        self._focus(self.query_one(QueryEditor))
 
     def action_focus_results(self) -> None:
         self._show_tab("query")
         pane = self.query_one("#results-pane", ContentSwitcher)
-        self.query_one(f"#{pane.current}").focus()
+        self._focus(self.query_one(f"#{pane.current}"))
 
     def action_next_tab(self) -> None:
         current = self.query_one(TabbedContent).active
@@ -337,7 +344,7 @@ class MainScreen(Screen[None]):
             )
             return
         pane.current = "chart" if pane.current == "results" else "results"
-        self.query_one(f"#{pane.current}").focus()
+        self._focus(self.query_one(f"#{pane.current}"))
 
     def action_toggle_timezone(self) -> None:
         self.zone = "local" if self.zone == "utc" else "utc"
