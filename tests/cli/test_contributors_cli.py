@@ -155,7 +155,14 @@ def test_nothing_readable_exits_1(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "notes.json: skipped: not CloudTrail" in result.stderr
-    assert "no events could be read" in result.stderr
+    assert result.stderr.endswith("trailtui: no events could be read\n"), result.stderr
+
+
+def test_files_without_events_are_said_to_be(tmp_path: Path) -> None:
+    (tmp_path / "empty.json").write_text('{"Records": []}')
+    result = run_trailtui("contributors", "--pack", "access-denied-by-principal", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr == "trailtui: the files read hold no events\n", result.stderr
 
 
 # ---------------------------------------------------------------- the seed rules over the real corpus

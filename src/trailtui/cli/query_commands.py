@@ -12,6 +12,7 @@ from trailtui.backends.base import TERMINAL_STATUSES, Backend, BackendError, Mal
 from trailtui.backends.local import LocalBackend
 from trailtui.backends.local_cache_file import cache_directory
 from trailtui.cli import output
+from trailtui.cli.exit_codes import EXIT_NO_INPUT, EXIT_OK, EXIT_USAGE
 from trailtui.cli.inputs import (
     UsageError,
     add_path_argument,
@@ -78,10 +79,10 @@ def run_query_command(options: argparse.Namespace) -> int:
         backend = backend_from_options(options, paths)
     except UsageError as error:
         fail(str(error))
-        return 2
+        return EXIT_USAGE
     except BackendError as error:
         fail(str(error))
-        return 1
+        return EXIT_NO_INPUT
     if isinstance(backend, LocalBackend):
         # One query per process: a background session cache would only delay the exit.
         caching = options.cache or options.cache_dir is not None
@@ -94,10 +95,10 @@ def run_query_command(options: argparse.Namespace) -> int:
         query_id, results = asyncio.run(run_to_completion(backend, request))
     except MalformedQuery as error:
         fail(f"malformed query: {error}")
-        return 2
+        return EXIT_USAGE
     except BackendError as error:
         fail(str(error))
-        return 1
+        return EXIT_NO_INPUT
     print_notices(backend)
     if isinstance(backend, LocalBackend):
         for notice in backend.query_cache_notices():
@@ -107,12 +108,12 @@ def run_query_command(options: argparse.Namespace) -> int:
     if results["status"] != "Complete":
         reason = backend.query_failure(query_id)
         fail(f"query {results['status'].lower()}" + (f": {reason}" if reason else ""))
-        return 1
+        return EXIT_NO_INPUT
     if not options.live and report.files_read == 0 and not results["results"]:
         fail("no input could be read")
-        return 1
+        return EXIT_NO_INPUT
     sys.stdout.write(render_results(results, options.format))
-    return 0
+    return EXIT_OK
 
 
 def print_lint_warnings(query_text: str) -> None:
@@ -176,12 +177,12 @@ def run_event_command(options: argparse.Namespace) -> int:
         record = asyncio.run(log_record(backend, options.ptr))
     except UsageError as error:
         fail(str(error))
-        return 2
+        return EXIT_USAGE
     except BackendError as error:
         fail(str(error))
-        return 1
+        return EXIT_NO_INPUT
     sys.stdout.write(record["@message"] + "\n")
-    return 0
+    return EXIT_OK
 
 
 async def log_record(backend: Backend, ptr: str) -> dict[str, str]:
