@@ -197,3 +197,13 @@ async def test_keys_that_arrive_with_ctrl_e_go_into_the_editor(make_app) -> None
         editor = app.screen.query_one(QueryEditor)
         assert app.focused is editor
         assert editor.text == f"{QUERY} 1"
+
+
+async def test_the_columns_of_a_result_are_offered_as_completions(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await run_query(pilot, "stats count(*) as calls by eventName")
+        editor = app.screen.query_one(QueryEditor)
+        assert {"calls", "eventName"} <= set(editor.known_fields)
+        await pilot.press("ctrl+e", "space", "c", "a", "l", "ctrl+n")
+        assert editor.text == "stats count(*) as calls by eventName calls"
