@@ -283,3 +283,15 @@ def test_a_2_gb_file_is_replayed_in_bounded_memory(gzipped_trail: tuple[Path, in
     }
     assert peak < READING_BOUND_BYTES, f"the replay peaked at {peak / MIB:.0f} MB"
     print(f"replay of {count:,} events: peak {peak / MIB:.0f} MB")
+
+
+def test_a_pattern_is_tested_over_a_2_gb_file_in_bounded_memory(gzipped_trail: tuple[Path, int]) -> None:
+    """`trailtui test-pattern` tests a part of the file at a time and keeps only the matches."""
+    path, count = gzipped_trail
+    command = [sys.executable, "-m", "trailtui", "test-pattern", f'{{ $.eventID = "{LAST_EVENT_ID}" }}']
+    stdout, stderr, tree_peak, own_peak = run_with_peak_memory([*command, str(path), "--format", "table"])
+    assert f"1 of {count:,} events match" in stdout, stdout + stderr
+    assert str(count - 1) in stdout and "Traceback" not in stderr, stdout + stderr
+    peak = max(tree_peak, own_peak)
+    assert peak < READING_BOUND_BYTES, f"test-pattern peaked at {peak / MIB:.0f} MB"
+    print(f"test-pattern over {count:,} events: peak {peak / MIB:.0f} MB")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -34,10 +34,13 @@ from trailtui.cli.live_options import add_live_arguments
 from trailtui.cli.live_run import CommandRuns, live_window, run_command, sample_events
 from trailtui.cli.replay_run import add_replay_arguments
 from trailtui.events.model import Event
-from trailtui.events.readers import read_paths
+from trailtui.events.readers import expand_paths, read_path_parts
 from trailtui.events.timestamps import format_timestamp
 from trailtui.metrics.filters import MetricFilterError
 from trailtui.metrics.testing import test_metric_filter
+
+Sample = tuple[int | None, Any]
+"""What a match's table row shows of its event: the time in epoch ms and the eventName."""
 
 if TYPE_CHECKING:  # boto3 is imported only when --live is used
     from trailtui.backends.aws import AwsBackend
@@ -76,36 +79,55 @@ def _files_tester(pattern: str, options: argparse.Namespace) -> Callable[[], int
 def _test_files(
     pattern: str, paths: list[str], window: tuple[int | None, int | None], format_name: str
 ) -> int:
-    events = _read_events(paths, window)
-    if not events:
-        fail("no events could be read" + (" in the time range" if window != (None, None) else ""))
-        return EXIT_NO_INPUT
     try:
-        answer = tested(pattern, [event.message for event in events])
+        answer, samples, total = _tested_files(pattern, paths, window)
     except MetricFilterError as error:
         fail(str(error))
         return EXIT_USAGE
-    samples = [(event.timestamp_ms, event.record.get("eventName")) for event in events]
-    _print_matches(answer, samples, format_name)
+    if not total:
+        fail("no events could be read" + (" in the time range" if window != (None, None) else ""))
+        return EXIT_NO_INPUT
+    _print_matches(answer, samples, total, format_name)
     return EXIT_OK
 
 
-def _read_events(paths: list[str], window: tuple[int | None, int | None]) -> list[Event]:
-    """The files' events in the time range; what could not be read is reported on stderr."""
+def _tested_files(
+    pattern: str, paths: list[str], window: tuple[int | None, int | None]
+) -> tuple[dict[str, Any], dict[int, Sample], int]:
+    """TestMetricFilter over the files' events in the time range, a file part at a time (a multi-GB file
+    is never held whole): the answer, the time and eventName of each matching event, and how many events
+    were tested. What could not be read is reported on stderr."""
+    matches: list[dict[str, Any]] = []
+    samples: dict[int, Sample] = {}
+    total = 0
+    report = InputReport()
+    for events, problem_line in _events_in_parts(paths, window):
+        report.problem_lines.extend(filter(None, [problem_line]))
+        for match in tested(pattern, [event.message for event in events])["matches"]:
+            event = events[match["eventNumber"]]
+            number = match["eventNumber"] + total
+            matches.append({**match, "eventNumber": number})
+            samples[number] = (event.timestamp_ms, event.record.get("eventName"))
+        total += len(events)
+    print_input_report(report)
+    return {"matches": matches}, samples, total
+
+
+def _events_in_parts(
+    paths: list[str], window: tuple[int | None, int | None]
+) -> Iterator[tuple[list[Event], str | None]]:
+    """Each part of each file: its events in the time range, and the file's problem line (last part)."""
     start_ms, end_ms = window
     stdin = sys.stdin.buffer if "-" in paths else None
-    report = InputReport()
-    events: list[Event] = []
-    for reading in read_paths(input_paths(paths), stdin):
-        report.problem_lines.extend(filter(None, [reading.problem_line()]))
-        events.extend(
-            event
-            for event in reading.events
-            if (start_ms is None or event.timestamp_ms >= start_ms)
-            and (end_ms is None or event.timestamp_ms <= end_ms)
-        )
-    print_input_report(report)
-    return events
+    for path in expand_paths(input_paths(paths)):
+        for part in read_path_parts(path, stdin):
+            events = [
+                event
+                for event in part.events
+                if (start_ms is None or event.timestamp_ms >= start_ms)
+                and (end_ms is None or event.timestamp_ms <= end_ms)
+            ]
+            yield events, part.problem_line() if part.final else None
 
 
 async def _live_test_pattern(
@@ -115,9 +137,10 @@ async def _live_test_pattern(
     if not events:
         raise BackendError("no events in the log groups in the time range (widen it with --since or --start)")
     answer = await backend.test_metric_filter(pattern, [event["message"] for event in events])
-    _print_matches(
-        answer, [(event["timestamp"], _event_name(event["message"])) for event in events], format_name
-    )
+    samples = {
+        number: (event["timestamp"], _event_name(event["message"])) for number, event in enumerate(events)
+    }
+    _print_matches(answer, samples, len(events), format_name)
     return EXIT_OK
 
 
@@ -129,11 +152,11 @@ def _event_name(message: str) -> Any:
     return record.get("eventName") if isinstance(record, dict) else None
 
 
-def _print_matches(answer: dict[str, Any], samples: list[tuple[int, Any]], format_name: str) -> None:
+def _print_matches(answer: dict[str, Any], samples: dict[int, Sample], total: int, format_name: str) -> None:
     if format_name == "json":
         sys.stdout.write(output.format_json(answer) + "\n")
     else:
-        sys.stdout.write(match_table(answer, samples))
+        sys.stdout.write(match_table(answer, samples, total))
 
 
 def _pattern_and_paths(options: argparse.Namespace) -> tuple[str, list[str]]:
@@ -153,12 +176,13 @@ def tested(pattern: str, messages: list[str]) -> dict[str, Any]:
     return {"matches": matches}
 
 
-def match_table(answer: dict[str, Any], events: list[tuple[int, Any]]) -> str:
-    """One row a match: its number, and the time and eventName of the event tested (`events`)."""
+def match_table(answer: dict[str, Any], samples: dict[int, Sample], total: int) -> str:
+    """One row a match: its number, and the time and eventName of the event tested (`samples`, by
+    number); then how many of the `total` events tested match."""
     rows = []
     for match in answer["matches"]:
         number = match["eventNumber"]
-        timestamp_ms, event_name = events[number] if 0 <= number < len(events) else (None, None)
+        timestamp_ms, event_name = samples.get(number, (None, None))
         values = " ".join(f"{name}={value}" for name, value in match.get("extractedValues", {}).items())
         rows.append(
             {
@@ -170,4 +194,4 @@ def match_table(answer: dict[str, Any], events: list[tuple[int, Any]]) -> str:
         )
     return (
         output.format_table(rows) if rows else "(no matches)\n"
-    ) + f"{len(rows):,} of {len(events):,} events match\n"
+    ) + f"{len(rows):,} of {total:,} events match\n"
