@@ -8,7 +8,6 @@ it saves. Memory grows with groups and kept rows, never with the events scanned.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import sys
@@ -22,6 +21,7 @@ from multiprocessing import forkserver
 from threading import Event as Flag
 
 from trailtui.backends.base import InputReport, ScanProgress
+from trailtui.collection import cyclic_collection_paused
 from trailtui.events.layout import STDIN, expand_paths
 from trailtui.events.readers import Admit, FileReading, read_path_parts
 from trailtui.insights import ast, executor
@@ -121,20 +121,9 @@ def scan_files(query: str, paths: Sequence[str], options: executor.RunOptions) -
     counting, so its passes would only walk live data.
     """
     admit = _admit(query, options)
-    with _collector_paused():
+    with cyclic_collection_paused():
         readings = (part for path in paths for part in read_path_parts(path, admit=admit))
         return scan_readings(_compiled(query), readings, options)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def chunk_files(files: Sequence[InputFile], chunk_bytes: int = CHUNK_BYTES) -> Iterator[list[InputFile]]:

@@ -4,13 +4,12 @@ interpreter for long (it runs in a thread beside the event loop)."""
 
 from __future__ import annotations
 
-import gc
 import heapq
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 from rich.cells import cell_len, set_cell_size
 
+from trailtui.collection import cyclic_collection_paused
 from trailtui.insights.values import natural_sort_key
 from trailtui.ui.safe import event_plain
 
@@ -55,6 +54,9 @@ def natural_order(values: Sequence[str | None]) -> list[int]:
 
     The keys are computed in Python (the loop can take the GIL between bytecodes); runs of SORT_RUN are
     sorted in C and merged by heapq.merge, Python again, so no single call blocks the console's loop.
+    The collector rests meanwhile: 100,000 new keys would start a full collection every few thousand keys,
+    each walking every result row while holding the GIL (~50 ms apiece); the keys die with the frame that
+    made them.
     """
     with cyclic_collection_paused():
         return _merged_runs(values)
@@ -67,18 +69,3 @@ def _merged_runs(values: Sequence[str | None]) -> list[int]:
         for start in range(0, len(keys), SORT_RUN)
     ]
     return list(heapq.merge(*runs, key=keys.__getitem__))
-
-
-@contextmanager
-def cyclic_collection_paused() -> Iterator[None]:
-    """No automatic cyclic garbage collection inside: 100,000 new sort keys would start a full collection
-    every few thousand keys, each walking every result row while holding the GIL (~50 ms apiece). The keys
-    must be gone by the end (they die with the frame that made them), or the first collection after it
-    walks them all."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
