@@ -64,7 +64,7 @@ def run_console(argv: Sequence[str]) -> int:
     app = build_console(argv)
     if isinstance(app, int):
         return app
-    app.freeze_heap_when_ready = True
+    app.manage_collection = True
     app.run()
     return EXIT_OK
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import gc
+import time
 from collections.abc import Iterable
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -14,6 +14,7 @@ from trailtui.backends.base import Backend
 from trailtui.ui.actions import bindings
 from trailtui.ui.commands import ActionCommands
 from trailtui.ui.config import Config, load_config
+from trailtui.ui.idle_collection import CHECK_INTERVAL_S, IdleCollector, take_over_full_collections
 from trailtui.ui.pending_keys import AfterPendingKeys
 from trailtui.ui.query_store import QueryHistory, retired_saved_notice
 from trailtui.ui.result_rows import TimeZoneName
@@ -45,8 +46,10 @@ class TrailApp(App[None]):
         self.initial_query = query
         self.zone: TimeZoneName = zone
         self.run_at_start = run_at_start
-        self.freeze_heap_when_ready = False
-        """Set by the console's own process (see on_ready)."""
+        self.manage_collection = False
+        """Set by the console's own process: full garbage collections while the user is idle
+        (ui/idle_collection.py). Not in a test process, where the frozen heap would outlive the app."""
+        self._collector: IdleCollector | None = None
         self.history = QueryHistory.default()
 
     def on_mount(self) -> None:
@@ -67,12 +70,18 @@ class TrailApp(App[None]):
             self.call_after_refresh(screen.action_run_query)
 
     def on_ready(self) -> None:
-        if self.freeze_heap_when_ready:
-            # Textual, the modules and the panes live as long as the console: frozen, the full collections
-            # stop walking them (a collection stalled keys 125-187 ms while replaying 1M events; 105-113 ms
-            # after). Only the console process asks for it: in a test process, freezing would keep every
-            # later-dropped app's cycles forever.
-            gc.freeze()
+        if self.manage_collection:
+            self._collector = take_over_full_collections(time.monotonic())
+            self.set_interval(CHECK_INTERVAL_S, self._collect_if_due)
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._collector is not None and isinstance(event, events.InputEvent):
+            self._collector.input_seen(time.monotonic())
+        await super().on_event(event)
+
+    def _collect_if_due(self) -> None:
+        if self._collector is not None:
+            self._collector.collect_if_due(time.monotonic())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own commands, without those the registry already offers (keys, quit)."""
