@@ -36,7 +36,7 @@ from trailtui.events.layout import STDIN
 from trailtui.events.model import Event, decode_ptr, flatten
 from trailtui.events.readers import FileReading, read_bytes, read_record
 from trailtui.insights import executor
-from trailtui.insights.errors import MalformedQueryError
+from trailtui.insights.errors import MalformedQueryError, QueryLimitError
 from trailtui.insights.values import render
 
 if TYPE_CHECKING:
@@ -141,6 +141,8 @@ class LocalBackend:
             if scan.cancelled.is_set():
                 results["status"] = "Cancelled"
             query.results = results
+        except QueryLimitError as error:
+            query.failure = str(error)
         except Exception as error:  # a worker crash must become a Failed query, never a dead thread
             query.failure = f"{type(error).__name__}: {error}"
         if not scan.cancelled.is_set():

@@ -66,3 +66,8 @@ class QueryWarning:
     def at(cls, span: Span, message: str) -> QueryWarning:
         """The warning for `message` at `span`."""
         return cls(message, span.line, span.column, span.start, span.end)
+
+
+class QueryLimitError(Exception):
+    """A query stopped because it would hold more than the engine allows (see `steps.MAX_GROUPS`); its
+    string form is one line saying what and what to do instead."""

@@ -19,6 +19,7 @@ from trailtui.insights import ast
 from trailtui.insights.aggregates import AGGREGATE_FUNCTIONS, Aggregator, TimedChoiceAggregator
 from trailtui.insights.checks import parse_outputs
 from trailtui.insights.compiler import TIMESTAMP_FIELDS, ExpressionCompiler, Getter, Record, Scope
+from trailtui.insights.errors import QueryLimitError
 from trailtui.insights.values import (
     EPOCH,
     Timestamp,
@@ -280,6 +281,19 @@ def _entry_order(entry: tuple[OrderKey, int, Record]) -> tuple[OrderKey, int]:
     return entry[0], entry[1]
 
 
+MAX_GROUPS = 500_000
+"""The most groups one `stats` keeps. Memory grows with groups, not events (about 1 KB a group at the peak,
+while the scan's parts are merged), so a `stats ... by` a field of unique values over millions of events
+would otherwise grow without bound: past this the query fails with a `QueryLimitError` instead."""
+
+
+def too_many_groups() -> QueryLimitError:
+    return QueryLimitError(
+        f"stats made more than {MAX_GROUPS:,} groups: group by a field with fewer distinct values, "
+        "or query a shorter time range"
+    )
+
+
 @dataclass
 class GroupTable:
     """`stats` state: per group key, the group's values and one aggregator per aggregate call."""
@@ -294,6 +308,8 @@ class GroupTable:
                 continue
             for aggregator, later in zip(mine[1], aggregators, strict=True):
                 aggregator.merge(later)
+        if len(self.groups) > MAX_GROUPS:
+            raise too_many_groups()
 
 
 @dataclass
@@ -402,6 +418,8 @@ class StatsStep:
             key = hashable_values(values)
             group = groups.get(key)
         if group is None:
+            if len(groups) >= MAX_GROUPS:
+                raise too_many_groups()
             group = (values, [slot.factory(slot.constants) for slot in self.slots])
             groups[key] = group
         timestamp_ms = self._timestamp_ms(record) if self.needs_time else 0

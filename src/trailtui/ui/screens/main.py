@@ -272,7 +272,9 @@ class MainScreen(Screen[None]):
         status.query_state = _state(results, message.elapsed_s)
         status.records_skipped = self.backend.input_report().records_skipped
         if results["status"] != "Complete":
-            self.notify(f"The query ended: {results['status']}", severity="warning")
+            reason = self.backend.query_failure(self.query_id) if self.query_id else None
+            ended = f"The query ended: {results['status']}" + (f": {reason}" if reason else "")
+            self.notify(event_plain(ended), severity="warning", markup=False)
 
     @on(QueryFailed)
     def query_failed(self, message: QueryFailed) -> None:
