@@ -1039,8 +1039,7 @@ def _weighted_add(step: StatsStep, table: Any, record: Record, weight: int) -> N
     key = hashable_values(values)
     group = table.groups.get(key)
     if group is None:
-        group = (values, [slot.factory(slot.constants) for slot in step.slots])
-        table.groups[key] = group
+        group = table.new_group(key, values, step.slots)
     timestamp_ms = step._timestamp_ms(record) if step.needs_time else 0
     for read, aggregator in zip(step.slot_readers, group[1], strict=True):
         value = True if read is None else read(record)

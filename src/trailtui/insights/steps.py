@@ -311,6 +311,16 @@ class GroupTable:
         if len(self.groups) > MAX_GROUPS:
             raise too_many_groups()
 
+    def new_group(
+        self, key: tuple[Any, ...], values: tuple[Any, ...], slots: list[AggregateSlot]
+    ) -> tuple[tuple[Any, ...], list[Aggregator]]:
+        """Add the group `key` with fresh aggregators; QueryLimitError past `MAX_GROUPS`."""
+        if len(self.groups) >= MAX_GROUPS:
+            raise too_many_groups()
+        group = (values, [slot.factory(slot.constants) for slot in slots])
+        self.groups[key] = group
+        return group
+
 
 @dataclass
 class DedupTable:
@@ -418,10 +428,7 @@ class StatsStep:
             key = hashable_values(values)
             group = groups.get(key)
         if group is None:
-            if len(groups) >= MAX_GROUPS:
-                raise too_many_groups()
-            group = (values, [slot.factory(slot.constants) for slot in self.slots])
-            groups[key] = group
+            group = table.new_group(key, values, self.slots)
         timestamp_ms = self._timestamp_ms(record) if self.needs_time else 0
         for read, aggregator in zip(self.slot_readers, group[1]):  # noqa: B905 (same length by construction)
             aggregator.add(True if read is None else read(record), timestamp_ms)
