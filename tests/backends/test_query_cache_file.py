@@ -21,7 +21,8 @@ import pytest
 from trailtui.backends import local_cache, local_cache_file, local_scan
 from trailtui.cli import main
 from trailtui.events.readers import read_paths
-from trailtui.insights import executor
+from trailtui.insights import executor, steps
+from trailtui.insights.errors import QueryLimitError
 
 from .test_query_paths_agree import (
     QUERIES,
@@ -289,3 +290,13 @@ def test_rows_by_time_is_a_stable_sort_of_the_rows() -> None:
     times = [5_000, 3_000, 5_000, 1_000, 3_000, 9_000, 1_000, -2_000] * 1_000
     column = local_cache.encode_column(times)
     assert list(local_cache.rows_by_time(column)) == sorted(range(len(times)), key=times.__getitem__)
+
+
+def test_the_cache_keeps_the_group_limit(
+    inputs: list[str], cache_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(steps, "MAX_GROUPS", 2)
+    cache = loaded(inputs, cache_file)
+    compiled = executor.compile_query("stats count(*) by eventName")
+    with pytest.raises(QueryLimitError, match="stats made more than 2 groups"):
+        local_cache.run_cached(cache, compiled, executor.RunOptions(now_ms=0))
