@@ -205,7 +205,7 @@ class LocalBackend:
 
     async def close(self) -> None:
         if self._monitoring is not None:
-            await self._monitoring._close_monitoring()
+            await self._monitoring.close()
         await asyncio.to_thread(self._query_cache.close)
         for query in self._queries.values():
             query.scan.cancelled.set()
@@ -225,11 +225,9 @@ class LocalBackend:
                 from trailtui.backends.local_replay import ReplaySettings
 
                 stdin, settings, packs, user_packs_dir = self._monitoring_options
-                monitoring = LocalMonitoring()
-                monitoring._init_monitoring(
+                self._monitoring = LocalMonitoring(
                     self.paths, stdin, settings or ReplaySettings(), packs, user_packs_dir
                 )
-                self._monitoring = monitoring
             return self._monitoring
 
     @property

@@ -1,7 +1,8 @@
 """The local backend's answers from replayed events: rules, metric filters, metric data, alarms, tail, saved
 queries, in the AWS shapes.
 
-`LocalMonitoring` is the part of `LocalBackend` that the replay feeds (see `local_pipeline`). The replay
+`LocalMonitoring` is the part of `LocalBackend` that the replay feeds (see `local_pipeline`); the backend
+makes it when it is first used. The replay
 starts with `start_replay()` (or the first `tail()`); `replay_to_end()` waits for it. Definitions come
 from the built-in and user packs unless the backend is given others, and Put calls add to them for the
 session; `put_query_definition` also writes the query to the user's packs folder, atomically.
@@ -49,7 +50,7 @@ _UNSAFE_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 class LocalMonitoring:
     """Rules, metric filters, alarms, saved queries and tail over a replay of the backend's files."""
 
-    def _init_monitoring(
+    def __init__(
         self,
         paths: Sequence[str],
         stdin: IO[bytes] | None,
@@ -106,7 +107,8 @@ class LocalMonitoring:
         """The times of the earliest and latest replayed events, None before the first."""
         return self._pipeline.processed_span_ms()
 
-    async def _close_monitoring(self) -> None:
+    async def close(self) -> None:
+        """Stop the replay."""
         await asyncio.to_thread(self._local_replay.stop)
 
     # Saved queries.
