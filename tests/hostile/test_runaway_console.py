@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.ui.helpers import type_query
 from textual.pilot import Pilot
 
 from trailtui.backends.local import LocalBackend
@@ -69,9 +70,7 @@ async def test_escape_cancels_stats_by_a_unique_field_over_a_million_events(mill
     app = TrailApp(backend)
     async with app.run_test() as pilot:
         screen = app.screen
-        editor = screen.query_one("#editor")
-        editor.focus()
-        editor.text = "stats count(*) by requestID"  # type: ignore[attr-defined]
+        await type_query(pilot, "stats count(*) by requestID")
         await pilot.press("f5")
         await wait_until(pilot, lambda: scan_workers(), "scan workers")
         query_id = screen.query_id  # type: ignore[attr-defined]
@@ -92,9 +91,7 @@ async def test_100000_rows_render_and_the_table_still_answers_keys(million: Path
     app = TrailApp(backend)
     async with app.run_test() as pilot:
         screen = app.screen
-        editor = screen.query_one("#editor")
-        editor.focus()
-        editor.text = "fields requestID | limit 100000"  # type: ignore[attr-defined]
+        await type_query(pilot, "fields requestID | limit 100000")
         await pilot.press("f5")
         table = screen.query_one(ResultsTable)
         await wait_until(pilot, lambda: table.row_count == 100_000, "100,000 rows")
