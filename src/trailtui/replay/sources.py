@@ -14,11 +14,6 @@ events, so a multi-GB file is never held whole: until its last part, its unread 
 event older than the newest it gave so far minus the window (CloudTrail's promise, as in follow mode);
 an event that breaks it is still delivered, as late, and counted.
 
-A file too large to read whole (see `read_path_parts`) is read and handed on in parts of a few thousand
-events, so a multi-GB file is never held: until its last part, its unread rest is taken to hold no event
-older than the newest it gave so far minus the window (the promise a trail being written keeps, as in
-follow mode). An event that breaks it is still delivered, as late, and counted.
-
 In follow mode, what is still to come is unknown; the bound for it is CloudTrail's own promise: by the
 wall-clock time now, every event older than now - window has been delivered (and an event older than what
 was already read minus the window is late). A live trail is therefore released one window behind the
