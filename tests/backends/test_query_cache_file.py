@@ -9,6 +9,7 @@ on stderr.
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import shutil
 from pathlib import Path
@@ -140,9 +141,21 @@ def test_query_with_a_cache_prints_what_reading_the_files_prints(
     cache = tmp_path / "cache"
     building = run_cli(capsys, [*arguments, "--cache-dir", str(cache)])
     reading = run_cli(capsys, [*arguments, "--cache-dir", str(cache)])
+    if json.loads(expected[1])["statistics"]["estimatedBytesSkipped"]:
+        expected, building, reading = found(expected), found(building), found(reading)
     assert building == expected
     assert reading == expected
     assert len(list(cache.glob("*.trailtui-cache"))) == 1
+
+
+def found(run: tuple[int, str, str]) -> tuple[int, Any, str]:
+    """A run's exit code, answer and stderr without the counts of work done: a run that reads the files
+    passes over those that cannot match, one from the cache reads none (those counts are checked in
+    test_query_paths_agree), so what was found is what must agree."""
+    code, out, err = run
+    answer = json.loads(out)
+    answer["statistics"] = {"recordsMatched": answer["statistics"]["recordsMatched"]}
+    return code, answer, err
 
 
 def test_cache_defaults_to_the_xdg_cache_home(

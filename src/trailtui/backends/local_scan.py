@@ -24,8 +24,9 @@ from trailtui.backends.base import InputReport, ScanProgress
 from trailtui.collection import cyclic_collection_paused
 from trailtui.events.layout import STDIN, expand_paths
 from trailtui.events.readers import Admit, FileReading, read_path_parts
+from trailtui.events.screen import ContentScreen
 from trailtui.insights import ast, executor
-from trailtui.insights.pushdown import admit_test, field_tests
+from trailtui.insights.pushdown import FieldTest, admit_test, content_screen, field_tests
 from trailtui.insights.results import ScanStatistics
 
 PARALLEL_THRESHOLD_BYTES = 4 * 1024 * 1024
@@ -61,6 +62,12 @@ def scan_readings(
     scanner = executor.Scanner(compiled, options)
     result = ChunkResult(partial=scanner.partial())
     for reading in readings:
+        if reading.screened_out:
+            scanner.statistics.bytes_screened_out += reading.content_size
+            _account(result, reading)
+            continue
+        scanner.statistics.content_read += reading.content_size
+        scanner.statistics.records_read += reading.event_count
         average = reading.content_size // max(1, reading.event_count)
         scanner.feed(reading.events, event_size=average)
         if reading.passed_over:
@@ -105,24 +112,35 @@ def _compiled(query: str) -> executor.CompiledQuery:
 
 
 @lru_cache(maxsize=8)
-def _admit(query: str, options: executor.RunOptions) -> Admit | None:
-    """The raw-record test for a query; none for `limit any`, whose statistics stop where its scan stops."""
+def _pushed_down(query: str, options: executor.RunOptions) -> list[FieldTest]:
+    """The query's pushed-down conjuncts; none for `limit any`, whose statistics stop where its scan stops."""
     commands = _compiled(query).query.commands
     if any(isinstance(command, ast.Limit) and command.any for command in commands):
-        return None
-    return admit_test(field_tests(_compiled(query).query, options.context))
+        return []
+    return field_tests(_compiled(query).query, options.context)
+
+
+@lru_cache(maxsize=8)
+def _admit(query: str, options: executor.RunOptions) -> Admit | None:
+    return admit_test(_pushed_down(query, options))
+
+
+@lru_cache(maxsize=8)
+def _screen(query: str, options: executor.RunOptions) -> ContentScreen | None:
+    return content_screen(_pushed_down(query, options))
 
 
 def scan_files(query: str, paths: Sequence[str], options: executor.RunOptions) -> ChunkResult:
     """Worker entry point: read and scan a chunk of files (the query travels as text).
 
-    Records that a pushed-down filter conjunct rejects are counted but never become events, and the cyclic
-    garbage collector rests meanwhile: parsing allocates millions of objects and frees them by reference
-    counting, so its passes would only walk live data.
+    Files whose bytes prove that no record can pass the pushed-down conjuncts are not parsed (their size
+    is counted as skipped); records such a conjunct rejects are counted but never become events. The
+    cyclic garbage collector rests meanwhile: parsing allocates millions of objects and frees them by
+    reference counting, so its passes would only walk live data.
     """
-    admit = _admit(query, options)
+    admit, screen = _admit(query, options), _screen(query, options)
     with cyclic_collection_paused():
-        readings = (part for path in paths for part in read_path_parts(path, admit=admit))
+        readings = (part for path in paths for part in read_path_parts(path, admit=admit, screen=screen))
         return scan_readings(_compiled(query), readings, options)
 
 

@@ -40,6 +40,7 @@ import orjson
 
 from trailtui.events.layout import STDIN, LayoutHints, expand_paths, is_digest, layout_hints
 from trailtui.events.model import Event
+from trailtui.events.screen import ContentScreen
 from trailtui.events.streaming import GZIP_MAGIC, NOT_PARSED, ArraySplitter, ContentChunks, Element, Read
 from trailtui.events.timestamps import parse_event_time
 
@@ -86,6 +87,8 @@ class FileReading:
     """False on every part of a streamed file but its last (see `read_path_parts`)."""
     first_ordinal: int = 0
     """The ordinal of this part's first record in its file (0 but for the later parts of a streamed file)."""
+    screened_out: bool = False
+    """Passed over unparsed: its bytes prove no record in it can match (see `events.screen`)."""
 
     @property
     def event_count(self) -> int:
@@ -184,6 +187,7 @@ def read_path_parts(
     stdin: Any = None,
     admit: Admit | None = None,
     *,
+    screen: ContentScreen | None = None,
     stream_from: int = STREAM_FROM_BYTES,
     part_events: int = PART_EVENTS,
 ) -> Generator[FileReading, None, None]:
@@ -207,7 +211,7 @@ def read_path_parts(
         return
     try:
         with _opened(path, stdin) as (read, size):
-            yield from _read_parts(path, read, size, admit, stream_from, part_events)
+            yield from _read_parts(path, read, size, admit, screen, stream_from, part_events)
     except OSError as error:
         yield FileReading(path, skipped_file_reason=f"cannot read: {error.strerror or error}")
 
@@ -237,7 +241,7 @@ def read_bytes(
 ) -> FileReading:
     """Events from the bytes of one file, whatever its format (`admit` as for `read_path`)."""
     reader = _BytesReader(data)
-    return _joined(_read_parts(path, reader.read, len(data), admit, stream_from, PART_EVENTS))
+    return _joined(_read_parts(path, reader.read, len(data), admit, None, stream_from, PART_EVENTS))
 
 
 class _BytesReader:
@@ -294,7 +298,13 @@ class _Guarded:
 
 
 def _read_parts(
-    path: str, read: Read, size: int | None, admit: Admit | None, stream_from: int, part_events: int
+    path: str,
+    read: Read,
+    size: int | None,
+    admit: Admit | None,
+    screen: ContentScreen | None,
+    stream_from: int,
+    part_events: int,
 ) -> Iterator[FileReading]:
     guarded = _Guarded(read)
     whole = size is not None and size <= stream_from
@@ -313,7 +323,7 @@ def _read_parts(
             reading = FileReading(path)
             content = head[0] if len(head) == 1 else b"".join(head)
             head.clear()
-            _read_whole(content, reading, admit, chunks.problem, empty=not chunks.raw_bytes)
+            _read_whole(content, reading, admit, chunks.problem, screen, empty=not chunks.raw_bytes)
             _finish(reading, chunks, guarded)
             yield reading
             return
@@ -390,7 +400,13 @@ class _Stream:
 
 
 def _read_whole(
-    content: bytes, reading: FileReading, admit: Admit | None, problem: str | None, *, empty: bool
+    content: bytes,
+    reading: FileReading,
+    admit: Admit | None,
+    problem: str | None,
+    screen: ContentScreen | None,
+    *,
+    empty: bool,
 ) -> None:
     """Events from a file's whole content, parsed at once when it is one valid document."""
     if problem is not None:
@@ -404,6 +420,9 @@ def _read_whole(
         return
     if body[:1] not in (b"{", b"["):
         reading.skipped_file_reason = "not CloudTrail (not JSON)"
+        return
+    if screen is not None and problem is None and not screen.may_match(body):
+        reading.screened_out = True
         return
     reading.hints = layout_hints(reading.path)
     _parse_content(body, reading, reading.hints, admit)

@@ -287,7 +287,7 @@ class ExpressionCompiler:
             getters = [self.compile(item) for item in nodes]
             return lambda value, record: any(equals(value, read(record)) for read in getters)
         constants = [getattr(item, "value", None) for item in nodes]
-        if all(_is_plain_word(constant) for constant in constants):
+        if all(is_plain_word(constant) for constant in constants):
             words = frozenset(constants)
             return lambda value, record: (
                 value in words if type(value) is str else _equals_any(value, constants)
@@ -299,14 +299,14 @@ def _equals_any(value: Any, constants: list[Any]) -> bool:
     return any(equals(value, constant) for constant in constants)
 
 
-def _is_plain_word(value: Any) -> bool:
+def is_plain_word(value: Any) -> bool:
     """A string that `equals` compares exactly as text: not numeric and not a boolean word."""
     return isinstance(value, str) and to_number(value) is None and value.lower() not in ("true", "false")
 
 
 def _plain_text_equality(read: Getter, literal: str) -> Getter | None:
     """Fast `f = "word"`: for string values `equals` is plain `==` when the literal is a plain word."""
-    if not _is_plain_word(literal):
+    if not is_plain_word(literal):
         return None
 
     def is_equal(record: Record) -> bool:

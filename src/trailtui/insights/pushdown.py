@@ -9,6 +9,10 @@ keeps still run through the whole query, so results do not change.
 
 The test is the compiler's own closure for the conjunct, evaluated on a record holding only that value,
 so it has exactly the query's semantics; its answers are memoised per string value.
+
+A conjunct that holds only for a few words (`f = "word"`, `f in ["a", "b"]`, plain words as `=` compares
+them: text, not numbers or booleans) also gives those words to a `ContentScreen`, which passes over whole
+files that hold none of them before they are parsed.
 """
 
 from __future__ import annotations
@@ -18,10 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trailtui.events.model import record_field_getter
+from trailtui.events.screen import ContentScreen
 from trailtui.insights import ast
 from trailtui.insights.aggregates import AGGREGATE_FUNCTIONS
 from trailtui.insights.checks import IMPLICIT_TIMESTAMP_FUNCTIONS, parse_outputs
-from trailtui.insights.compiler import ExpressionCompiler, Record, Scope
+from trailtui.insights.compiler import ExpressionCompiler, Record, Scope, is_plain_word
 from trailtui.insights.values import QueryContext
 
 BARRIERS = (ast.Stats, ast.Sort, ast.Limit, ast.Dedup)
@@ -35,6 +40,8 @@ class FieldTest:
     field_name: str
     condition: Callable[[Record], bool]
     binding: str
+    words: tuple[str, ...] = ()
+    """When not empty, the conjunct holds only for a string value equal to one of these words."""
     memo: dict[str, bool] = field(default_factory=dict)
 
     def holds(self, value: Any) -> bool:
@@ -92,6 +99,11 @@ def admit_test(tests: list[FieldTest]) -> Callable[[dict[str, Any]], bool] | Non
     return admit
 
 
+def content_screen(tests: list[FieldTest]) -> ContentScreen | None:
+    """The raw-bytes screen of the conjuncts that hold only for some words; None if there are none."""
+    return ContentScreen.of(test.words for test in tests if test.words)
+
+
 def _conjuncts(condition: ast.Expression) -> Iterator[ast.Expression]:
     if isinstance(condition, ast.Binary) and condition.operator == "and":
         yield from _conjuncts(condition.left)
@@ -121,7 +133,24 @@ def _field_test(
     else:
         return None
     condition = ExpressionCompiler(Scope({name}), context).condition(conjunct)
-    return FieldTest(field_name, condition, name)
+    return FieldTest(field_name, condition, name, _only_words(conjunct))
+
+
+def _only_words(conjunct: ast.Expression) -> tuple[str, ...]:
+    """The words a `field = "word"` or `field in ["word", ...]` conjunct holds for; () for other conjuncts."""
+    match conjunct:
+        case (
+            ast.Binary(operator="=", left=ast.Field(), right=ast.String(value=word))
+            | ast.Binary(operator="=", left=ast.String(value=word), right=ast.Field())
+        ):
+            words: tuple[object, ...] = (word,)
+        case ast.In(operand=ast.Field(), items=items, negated=False):
+            words = tuple(item.value if isinstance(item, ast.String) else None for item in items)
+        case _:
+            return ()
+    if words and all(is_plain_word(word) for word in words):
+        return tuple(str(word) for word in words)
+    return ()
 
 
 def _is_log_field(name: str, defined: set[str], aliases: dict[str, str]) -> bool:
