@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pytest
 from textual import events
 
 from trailtui.backends.base import QueryResults
 from trailtui.backends.local import LocalBackend
 from trailtui.ui.app import TrailApp
+from trailtui.ui.config import load_config
 from trailtui.ui.widgets.query_editor import QueryEditor
 from trailtui.ui.widgets.results_chart import ResultsChart
 from trailtui.ui.widgets.results_table import ResultsTable
@@ -207,3 +209,20 @@ async def test_the_columns_of_a_result_are_offered_as_completions(make_app) -> N
         assert {"calls", "eventName"} <= set(editor.known_fields)
         await pilot.press("ctrl+e", "space", "c", "a", "l", "ctrl+n")
         assert editor.text == "stats count(*) as calls by eventName calls"
+
+
+async def test_the_status_line_says_how_many_records_the_scan_passed_over(
+    trail: Path, tmp_path: Path
+) -> None:
+    """A file that cannot hold a match is not read; its records are an estimate, said as one."""
+    other = tmp_path / "other" / "111122223333_CloudTrail_us-east-1_20240301T1005Z_other.json"
+    other.parent.mkdir()
+    other.write_bytes(orjson.dumps({"Records": [{"eventVersion": "1.08", "eventName": "PutObject"}] * 40}))
+    app = TrailApp(LocalBackend([str(trail), str(other)]), config=load_config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await run_query(pilot, 'filter eventName = "ListBuckets" | fields eventName')
+        assert table.row_count == 2
+        status = app.screen.query_one(StatusLine)
+        assert status.query_state.records_passed_over > 0
+        assert "2 matched of 6" in status.render().plain
+        assert f"~{status.query_state.records_passed_over:,.0f} passed over" in status.render().plain

@@ -633,4 +633,5 @@ def _state(results: QueryResults, elapsed_s: float, progress: ScanProgress | Non
         statistics.get("bytesScanned", 0.0),
         elapsed_s,
         progress,
+        statistics.get("estimatedRecordsSkipped", 0.0),
     )

@@ -26,6 +26,8 @@ class QueryState:
     bytes_scanned: float = 0.0
     elapsed_s: float = 0.0
     progress: ScanProgress | None = None
+    records_passed_over: float = 0.0
+    """estimatedRecordsSkipped: records in files (or, live, events) the query proved it need not read."""
 
 
 class StatusLine(Widget):
@@ -58,6 +60,8 @@ class StatusLine(Widget):
                 f" │ {state.records_matched:,.0f} matched of {state.records_scanned:,.0f}"
                 f" ({_bytes(state.bytes_scanned)})"
             )
+        if state.records_passed_over:
+            text.append(f", ~{state.records_passed_over:,.0f} passed over")
         if state.elapsed_s:
             text.append(f" │ {state.elapsed_s:.1f} s")
         if self.records_skipped:
