@@ -20,7 +20,6 @@ import pytest
 from trailtui.backends import local_cache, local_scan
 from trailtui.events.readers import read_path, read_path_parts, read_paths
 from trailtui.insights import executor
-from trailtui.insights.pushdown import content_screen, field_tests
 from trailtui.insights.results import ScanStatistics
 
 MAKE_TRAIL = Path(__file__).resolve().parents[3] / "shared" / "bench" / "make_trail.py"
@@ -111,7 +110,7 @@ def reference(
 ) -> dict[str, Any]:
     with monkeypatch.context() as patch:
         patch.setattr(local_scan, "_admit", lambda query, options: None)
-        patch.setattr(local_scan, "_screen", lambda query, options: None)
+        patch.setattr(local_scan, "file_screen", lambda query, options: None)
         patch.setattr(local_scan, "PARALLEL_THRESHOLD_BYTES", 2**62)
         return scan(inputs, query, options)
 
@@ -121,9 +120,8 @@ def screened(
 ) -> dict[str, Any]:
     """The reference answer as a scan gives it that passes over the files the query's screen rules out:
     its statistics counted here from the files it reads, each read whole."""
-    compiled = executor.compile_query(query)
-    screen = content_screen(field_tests(compiled.query, options.context))
-    if screen is None or "limit any" in query:
+    screen = local_scan.file_screen(query, options)
+    if screen is None:
         return expected
     low, high = options.start_ms or -(2**63), options.end_ms or 2**63
     statistics = ScanStatistics(records_matched=int(expected["statistics"]["recordsMatched"]))

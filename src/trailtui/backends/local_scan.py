@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from multiprocessing import forkserver
 from threading import Event as Flag
@@ -70,7 +70,7 @@ def scan_readings(
         scanner.statistics.records_read += reading.event_count
         average = reading.content_size // max(1, reading.event_count)
         scanner.feed(reading.events, event_size=average)
-        if reading.passed_over:
+        if reading.passed_over or reading.unparsed:
             _count_passed_over(scanner.statistics, reading, options, average)
         _account(result, reading)
     result.partial = scanner.partial()
@@ -80,11 +80,15 @@ def scan_readings(
 def _count_passed_over(
     statistics: ScanStatistics, reading: FileReading, options: executor.RunOptions, size: int
 ) -> None:
-    """Events the reader turned away still count as scanned (bytesScanned: each its file's average)."""
+    """Events the reader turned away still count as scanned (bytesScanned: each its file's average).
+
+    Unparsed ones come only from a by-record screen, which is used only without a time range.
+    """
     start_ms, end_ms = options.start_ms, options.end_ms
     if start_ms is None and end_ms is None:
-        statistics.records_scanned += len(reading.passed_over)
-        statistics.bytes_scanned += size * len(reading.passed_over)
+        passed = len(reading.passed_over) + reading.unparsed
+        statistics.records_scanned += passed
+        statistics.bytes_scanned += size * passed
         statistics.accounts |= reading.passed_over_accounts()
         return
     low = start_ms if start_ms is not None else -(2**63)
@@ -126,8 +130,13 @@ def _admit(query: str, options: executor.RunOptions) -> Admit | None:
 
 
 @lru_cache(maxsize=8)
-def _screen(query: str, options: executor.RunOptions) -> ContentScreen | None:
-    return content_screen(_pushed_down(query, options))
+def file_screen(query: str, options: executor.RunOptions) -> ContentScreen | None:
+    """The query's raw-bytes screen; by record when it has no time range, since records passed over
+    unparsed then count as scanned whatever their time, so the statistics stay exact."""
+    screen = content_screen(_pushed_down(query, options))
+    if screen is None:
+        return None
+    return replace(screen, by_record=options.start_ms is None and options.end_ms is None)
 
 
 def scan_files(query: str, paths: Sequence[str], options: executor.RunOptions) -> ChunkResult:
@@ -138,7 +147,7 @@ def scan_files(query: str, paths: Sequence[str], options: executor.RunOptions) -
     cyclic garbage collector rests meanwhile: parsing allocates millions of objects and frees them by
     reference counting, so its passes would only walk live data.
     """
-    admit, screen = _admit(query, options), _screen(query, options)
+    admit, screen = _admit(query, options), file_screen(query, options)
     with cyclic_collection_paused():
         readings = (part for path in paths for part in read_path_parts(path, admit=admit, screen=screen))
         return scan_readings(_compiled(query), readings, options)

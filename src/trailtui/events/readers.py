@@ -89,20 +89,22 @@ class FileReading:
     """The ordinal of this part's first record in its file (0 but for the later parts of a streamed file)."""
     screened_out: bool = False
     """Passed over unparsed: its bytes prove no record in it can match (see `events.screen`)."""
+    unparsed: int = 0
+    """Records counted but not parsed: a by-record screen found none of its words in them."""
 
     @property
     def event_count(self) -> int:
         """Events in the file (in this part), including those passed over."""
-        return len(self.events) + len(self.passed_over)
+        return len(self.events) + len(self.passed_over) + self.unparsed
 
     @property
     def next_ordinal(self) -> int:
-        return self.first_ordinal + len(self.events) + len(self.passed_over)
+        return self.first_ordinal + self.event_count
 
     def passed_over_accounts(self) -> set[str]:
         hinted = self.hints.account
         if hinted is not None:
-            return {hinted} if self.passed_over else set()
+            return {hinted} if self.passed_over or self.unparsed else set()
         return {_text(record.get("recipientAccountId")) or "unknown" for record in self.passed_over}
 
     def passed_over_times(self) -> list[tuple[int, str]]:
@@ -421,11 +423,42 @@ def _read_whole(
     if body[:1] not in (b"{", b"["):
         reading.skipped_file_reason = "not CloudTrail (not JSON)"
         return
-    if screen is not None and problem is None and not screen.may_match(body):
-        reading.screened_out = True
-        return
     reading.hints = layout_hints(reading.path)
+    if screen is not None and problem is None:
+        if _read_listed_records(body, reading, admit, screen):
+            return
+        if not screen.may_match(body):
+            reading.screened_out = True
+            return
     _parse_content(body, reading, reading.hints, admit)
+
+
+def _read_listed_records(
+    body: bytes, reading: FileReading, admit: Admit | None, screen: ContentScreen
+) -> bool:
+    """Parse only the records a by-record screen lists, counting the others; False when it cannot be used.
+
+    Only where the skipped records' statistics need nothing from them: an S3-layout file names the
+    account of every record in it, and a by-record screen is one for a query without a time range. A
+    listed record that does not parse sends the whole file to the full reader, which reports it.
+    """
+    if not (screen.by_record and reading.hints.account):
+        return False
+    listed = screen.listed_records(body)
+    if listed is None:
+        return False
+    count, spans = listed
+    try:
+        records = [(ordinal, orjson.loads(body[start:end])) for ordinal, start, end in spans]
+    except orjson.JSONDecodeError:
+        return False
+    for ordinal, record in records:
+        if admit is not None and not admit(record):
+            reading.passed_over.append(record)
+        else:
+            reading.events.append(make_event(record, reading.path, ordinal, reading.hints))
+    reading.unparsed = count - len(records)
+    return True
 
 
 def _read_streamed(pieces: Iterator[bytes], stream: _Stream, admit: Admit | None) -> Iterator[FileReading]:

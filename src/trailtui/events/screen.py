@@ -11,13 +11,25 @@ skip events that cannot match). The search is memchr-fast; parsing the file cost
 
 This holds for every format the readers take (an NDJSON line, a `Records` document, an export whose
 events carry the JSON as an escaped string): the word is still written as it is, or some `\\u` is present.
+
+The same test runs record by record in a `Records` document when the screen is `by_record`: a C module
+(`_record_spans.c`) finds where each record starts and ends in one pass over the bytes, matching
+brackets and skipping strings, and lists the records that hold the words; only those are parsed, the
+others only counted. Installed without a C compiler, files are screened whole only.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+RecordSpans = Callable[[bytes, tuple[tuple[bytes, ...], ...]], tuple[int, list[tuple[int, int, int]]] | None]
+record_spans: RecordSpans | None
+try:
+    from trailtui.events._record_spans import record_spans
+except ImportError:  # built without a C compiler
+    record_spans = None
 
 UNICODE_ESCAPE = re.compile(rb"\\u")
 """Compiled: about three times faster than `b"\\u" in content` (its needle ends in a common byte)."""
@@ -35,6 +47,8 @@ class ContentScreen:
     """Groups of words: a record can match only if it holds one word of every group."""
 
     groups: tuple[tuple[bytes, ...], ...]
+    by_record: bool = False
+    """Whether records that cannot match may be counted without being parsed (see `listed_records`)."""
 
     @classmethod
     def of(cls, groups: Iterable[Iterable[str]]) -> ContentScreen | None:
@@ -52,3 +66,12 @@ class ContentScreen:
             if not any(word in content for word in words):
                 return b"\\" in content and UNICODE_ESCAPE.search(content) is not None
         return True
+
+    def listed_records(self, content: bytes) -> tuple[int, list[tuple[int, int, int]]] | None:
+        """For exactly `{"Records": [{...}, ...]}`: how many records it holds, and the ordinal and byte span
+        of each that may match (one word of every group, or any `\\u` escape, in its bytes). None for any
+        other text (another shape, a non-object element, brackets that do not match), or without the C
+        module: the caller then parses the file whole, which judges and reports whatever is wrong."""
+        if record_spans is None:
+            return None
+        return record_spans(content, self.groups)

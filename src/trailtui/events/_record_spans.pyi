@@ -1,0 +1,3 @@
+def record_spans(
+    content: bytes, groups: tuple[tuple[bytes, ...], ...]
+) -> tuple[int, list[tuple[int, int, int]]] | None: ...
