@@ -54,18 +54,12 @@ from trailtui.backends.local_scan import (
 from trailtui.events.model import Event, field_getter, leaf
 from trailtui.events.readers import FileReading, read_path_parts
 from trailtui.insights import ast, executor
-from trailtui.insights.aggregates import (
-    CountAggregator,
-    PercentileAggregator,
-    StandardDeviationAggregator,
-    SumAggregator,
-)
-from trailtui.insights.checks import IMPLICIT_TIMESTAMP_FUNCTIONS, parse_outputs
 from trailtui.insights.compiler import ExpressionCompiler, Record, Scope
 from trailtui.insights.pushdown import FieldTest, field_tests
 from trailtui.insights.results import ScanStatistics
-from trailtui.insights.steps import EndStep, LimitStep, SortStep, StatsStep, hashable_values
+from trailtui.insights.steps import EndStep, LimitStep, SortStep, StatsStep
 from trailtui.insights.values import QueryContext, Timestamp
+from trailtui.insights.weighted import add_weighted, fields_read_before_stats, single_bin_call, weights_exact
 
 if TYPE_CHECKING:
     from trailtui.backends.local_cache_file import MappedFile
@@ -100,8 +94,6 @@ ACCOUNT = "\x00account"
 REGION = "\x00region"
 BLOCK_EVENTS = 32
 COMPRESSION_LEVEL = 1
-REPEATED_BY_WEIGHT = (SumAggregator, PercentileAggregator)
-"""Aggregators that must see a value as often as it occurs (`avg` is a SumAggregator)."""
 CACHE_CHUNK_BYTES = 2 * 1024 * 1024
 ENCODE_SLICE = 65_536
 """Timestamps encoded at a time as Python ints (a few MB), not all at once."""
@@ -588,8 +580,8 @@ def run_cached(
     pushed_all = _all_conjuncts_pushed(compiled.query, tests)
     rows = _select(cache, rows, tests)
     plan = executor.Plan(compiled.query, options)
-    needed = _columns_read(compiled.query)
-    if isinstance(plan.barrier, StatsStep) and needed is not None and _weights_exact(plan.barrier):
+    needed = fields_read_before_stats(compiled.query, _cached_column)
+    if isinstance(plan.barrier, StatsStep) and needed is not None and weights_exact(plan.barrier):
         return _run_by_combination(cache, plan, rows, needed, statistics, compiled.query, options.context)
     reaching = None
     if pushed_all and _prefix_keeps_every_row(compiled.query):
@@ -747,60 +739,9 @@ def _sorts_newest_first(query: ast.Query) -> bool:
     return len(sort.keys) == 1 and key.field.name in SYSTEM_COLUMNS and key.descending
 
 
-def _columns_read(query: ast.Query) -> list[str] | None:
-    """The cached columns the streaming part and the first `stats` read; None if any is not cached."""
-    defined: set[str] = set()
-    needed: dict[str, None] = {}
-
-    def need(expression: ast.Expression) -> bool:
-        for node in ast.walk(expression):
-            if isinstance(node, ast.Call) and node.key in IMPLICIT_TIMESTAMP_FUNCTIONS:
-                needed[TIMESTAMP] = None
-            if isinstance(node, ast.Field) and not _resolves(node.name, defined, needed):
-                return False
-        return True
-
-    for command in query.commands:
-        match command:
-            case ast.Stats(items=items, by=by):
-                return list(needed) if all(need(item.expression) for item in (*items, *by)) else None
-            case ast.Filter(condition=condition):
-                if not need(condition):
-                    return None
-            case ast.Fields(items=items):
-                if not all(need(item.expression) for item in items):
-                    return None
-                defined.update(item.name for item in items if not isinstance(item.expression, ast.Field))
-                defined.update(item.alias for item in items if item.alias is not None)
-            case ast.Parse(source=source):
-                if source is None or not need(source):
-                    return None
-                defined.update(parse_outputs(command))
-            case ast.Unnest(field=unnested, into=into):
-                if not need(unnested):
-                    return None
-                defined.add(into)
-            case ast.Sort() | ast.Limit() | ast.Dedup():
-                return None
-    return None
-
-
-def _resolves(name: str, defined: set[str], needed: dict[str, None]) -> bool:
-    segments = name.split(".")
-    if any(".".join(segments[:cut]) in defined for cut in range(1, len(segments) + 1)):
-        return True
+def _cached_column(name: str) -> str | None:
     column = SYSTEM_COLUMNS.get(name, name)
-    if column in CACHED_FIELDS or column == TIMESTAMP:
-        needed[column] = None
-        return True
-    return False
-
-
-def _weights_exact(step: StatsStep) -> bool:
-    """Aggregators a weighted add keeps exact (the standard deviation's float updates depend on order)."""
-    return not any(
-        isinstance(slot.factory(slot.constants), StandardDeviationAggregator) for slot in step.slots
-    )
+    return column if column in CACHED_FIELDS or column == TIMESTAMP else None
 
 
 def _run_by_combination(
@@ -820,7 +761,7 @@ def _run_by_combination(
     recoded: dict[int, list[int]] = {}
     recoded_members: dict[int, list[list[int]]] = {}
     if TIMESTAMP in needed and not stats.needs_time:
-        call = _single_bin_call(query)
+        call = single_bin_call(query)
         binned = cache.binned_times(call, context) if call is not None else None
         if binned is not None:
             position = needed.index(TIMESTAMP)
@@ -835,7 +776,7 @@ def _run_by_combination(
             records = step(records)
         for record in records:
             matched += weight
-            _weighted_add(stats, state, record, weight)
+            add_weighted(stats, state, record, weight)
     statistics.records_matched = matched
     return executor.Partial(statistics, state)
 
@@ -981,38 +922,6 @@ def binned_times(times: Column, call: ast.Call, context: QueryContext) -> Binned
     return buckets, bucket_codes, members
 
 
-def _single_bin_call(query: ast.Query) -> ast.Call | None:
-    """The one `bin(...)` call the streaming part and the first `stats` make, if @timestamp is read
-    nowhere else."""
-    calls: set[ast.Call] = set()
-    for command in query.commands:
-        expressions: list[ast.Expression] = []
-        match command:
-            case ast.Filter(condition=condition):
-                expressions = [condition]
-            case ast.Fields(items=items):
-                expressions = [item.expression for item in items]
-            case ast.Parse(source=source) if source is not None:
-                expressions = [source]
-            case ast.Unnest(field=unnested):
-                expressions = [unnested]
-            case ast.Stats(items=items, by=by):
-                expressions = [item.expression for item in (*items, *by)]
-        for expression in expressions:
-            for node in ast.walk(expression):
-                if isinstance(node, ast.Field) and node.name in SYSTEM_COLUMNS:
-                    return None
-                if isinstance(node, ast.Call) and node.key in IMPLICIT_TIMESTAMP_FUNCTIONS:
-                    if node.key != "bin" or not all(
-                        isinstance(argument, ast.DurationLiteral) for argument in node.args
-                    ):
-                        return None
-                    calls.add(node)
-        if isinstance(command, ast.Stats):
-            break
-    return next(iter(calls)) if len(calls) == 1 else None
-
-
 def _stand_in(needed: list[str], columns: list[Column], codes: tuple[int, ...]) -> Event:
     """An event holding just the cached values of one combination."""
     record: dict[str, Any] = {}
@@ -1031,26 +940,6 @@ def _place(record: dict[str, Any], segments: list[str], value: Any) -> None:
     for segment in segments[:-1]:
         node = node.setdefault(segment, {})
     node[segments[-1]] = value
-
-
-def _weighted_add(step: StatsStep, table: Any, record: Record, weight: int) -> None:
-    """`StatsStep.add` for `weight` identical records."""
-    values = tuple([read(record) for read in step.group_readers])
-    key = hashable_values(values)
-    group = table.groups.get(key)
-    if group is None:
-        group = table.new_group(key, values, step.slots)
-    timestamp_ms = step._timestamp_ms(record) if step.needs_time else 0
-    for read, aggregator in zip(step.slot_readers, group[1], strict=True):
-        value = True if read is None else read(record)
-        if isinstance(aggregator, CountAggregator):
-            if value is not None:
-                aggregator.records += weight
-        elif isinstance(aggregator, REPEATED_BY_WEIGHT):
-            for _ in range(weight):
-                aggregator.add(value, timestamp_ms)
-        else:
-            aggregator.add(value, timestamp_ms)
 
 
 # --- building -------------------------------------------------------------------------------------

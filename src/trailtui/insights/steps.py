@@ -429,12 +429,12 @@ class StatsStep:
             group = groups.get(key)
         if group is None:
             group = table.new_group(key, values, self.slots)
-        timestamp_ms = self._timestamp_ms(record) if self.needs_time else 0
+        timestamp_ms = self.timestamp_ms(record) if self.needs_time else 0
         for read, aggregator in zip(self.slot_readers, group[1]):  # noqa: B905 (same length by construction)
             aggregator.add(True if read is None else read(record), timestamp_ms)
         return True
 
-    def _timestamp_ms(self, record: Record) -> int:
+    def timestamp_ms(self, record: Record) -> int:
         if self.timestamp is not None:
             return int(self.timestamp(record))
         carried = record.fields.get("@timestamp")
