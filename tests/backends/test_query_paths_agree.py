@@ -111,6 +111,7 @@ def reference(
     with monkeypatch.context() as patch:
         patch.setattr(local_scan, "_admit", lambda query, options: None)
         patch.setattr(local_scan, "file_screen", lambda query, options: None)
+        patch.setattr(local_scan, "file_projection", lambda query, options: None)
         patch.setattr(local_scan, "PARALLEL_THRESHOLD_BYTES", 2**62)
         return scan(inputs, query, options)
 

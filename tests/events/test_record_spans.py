@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trailtui.events._record_spans import record_spans
+from trailtui.events.projection import Projection
 from trailtui.events.readers import FileReading, read_path, read_path_parts
 from trailtui.events.screen import ContentScreen
 
@@ -181,3 +182,58 @@ def test_records_without_the_word_are_counted_not_parsed(tmp_path: Path) -> None
     (reading,) = read_path_parts(str(path), screen=SCREEN)
     assert (reading.unparsed, [event.ordinal for event in reading.events]) == (3, [1, 3, 5])
     assert reading.passed_over_accounts() == {"111122223333"}
+
+
+KEYS = ("eventName", "requestParameters", "eventName.x", "missing")
+
+
+def _expected_row(record: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(record.get(key, ...) for key in KEYS)
+
+
+def _parsed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(orjson.loads(value) if type(value) is bytes else value for value in row)
+
+
+@settings(max_examples=400, deadline=None)
+@given(records=RECORDS, ascii_only=st.booleans(), pretty=st.booleans())
+def test_projected_rows_hold_what_the_parser_reads(
+    records: list[dict[str, Any]], ascii_only: bool, pretty: bool
+) -> None:
+    text = _document(records, ascii_only, pretty)
+    projected = Projection(KEYS).rows(text)
+    assert projected is not None
+    count, rows = projected
+    assert count == len(records)
+    assert [_parsed(row) for row in rows] == [
+        _expected_row(record) for record in orjson.loads(text)["Records"]
+    ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(records=RECORDS, data=st.data())
+def test_projected_rows_come_only_from_text_the_parser_accepts(
+    records: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    text = bytearray(_document(records, ascii_only=False, pretty=False))
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, max(0, len(text) - 1)))
+        text[at : at + 1] = data.draw(st.sampled_from(DAMAGE))
+    projected = Projection(KEYS).rows(bytes(text))
+    try:
+        document = orjson.loads(bytes(text))
+    except orjson.JSONDecodeError:
+        assert projected is None
+        return
+    if projected is not None:
+        assert [_parsed(row) for row in projected[1]] == [
+            _expected_row(record) for record in document["Records"]
+        ]
+
+
+def test_duplicate_keys_keep_the_last_value_as_the_parser_does() -> None:
+    text = (
+        b'{"Records":[{"eventName":"A","eventName":"B","requestParameters":{"a":1},'
+        b'"requestParameters":null}]}'
+    )
+    assert Projection(KEYS).rows(text) == (1, [("B", None, ..., ...)])

@@ -23,11 +23,13 @@ from threading import Event as Flag
 from trailtui.backends.base import InputReport, ScanProgress
 from trailtui.collection import cyclic_collection_paused
 from trailtui.events.layout import STDIN, expand_paths
+from trailtui.events.projection import Projection
 from trailtui.events.readers import Admit, FileReading, read_path_parts
 from trailtui.events.screen import ContentScreen
 from trailtui.insights import ast, executor
 from trailtui.insights.pushdown import FieldTest, admit_test, content_screen, field_tests
 from trailtui.insights.results import ScanStatistics
+from trailtui.insights.weighted import projected_keys
 
 PARALLEL_THRESHOLD_BYTES = 4 * 1024 * 1024
 CHUNK_BYTES = 8 * 1024 * 1024
@@ -56,12 +58,23 @@ class InputFile:
 
 
 def scan_readings(
-    compiled: executor.CompiledQuery, readings: Iterable[FileReading], options: executor.RunOptions
+    compiled: executor.CompiledQuery,
+    readings: Iterable[FileReading],
+    options: executor.RunOptions,
+    projection: Projection | None = None,
 ) -> ChunkResult:
-    """Run the streaming part of a query over readings, one file at a time (the query planned once)."""
+    """Run the streaming part of a query over readings, one file at a time (the query planned once);
+    readings of projected rows (see `file_projection`) run once per distinct row."""
     scanner = executor.Scanner(compiled, options)
     result = ChunkResult(partial=scanner.partial())
     for reading in readings:
+        if reading.rows is not None and projection is not None and reading.hints.account is not None:
+            scanner.statistics.content_read += reading.content_size
+            scanner.statistics.records_read += reading.event_count
+            average = reading.content_size // max(1, reading.event_count)
+            scanner.feed_weighted(projection.stand_ins(reading.rows, reading.hints.account), average)
+            _account(result, reading)
+            continue
         if reading.screened_out:
             scanner.statistics.bytes_screened_out += reading.content_size
             _account(result, reading)
@@ -139,6 +152,18 @@ def file_screen(query: str, options: executor.RunOptions) -> ContentScreen | Non
     return replace(screen, by_record=options.start_ms is None and options.end_ms is None)
 
 
+@lru_cache(maxsize=8)
+def file_projection(query: str, options: executor.RunOptions) -> Projection | None:
+    """The record members a query reads, when it reads nothing else and can run once per distinct
+    combination of them (`weighted.projected_keys`); only without a time range (the records' times are
+    not read) and when no screen applies (a screen parses far fewer records)."""
+    if options.start_ms is not None or options.end_ms is not None or file_screen(query, options) is not None:
+        return None
+    compiled = _compiled(query)
+    keys = projected_keys(compiled.query, executor.Plan(compiled.query, options).barrier)
+    return None if keys is None else Projection(keys)
+
+
 def scan_files(query: str, paths: Sequence[str], options: executor.RunOptions) -> ChunkResult:
     """Worker entry point: read and scan a chunk of files (the query travels as text).
 
@@ -147,10 +172,18 @@ def scan_files(query: str, paths: Sequence[str], options: executor.RunOptions) -
     cyclic garbage collector rests meanwhile: parsing allocates millions of objects and frees them by
     reference counting, so its passes would only walk live data.
     """
-    admit, screen = _admit(query, options), file_screen(query, options)
+    admit, screen, projection = (
+        _admit(query, options),
+        file_screen(query, options),
+        file_projection(query, options),
+    )
     with cyclic_collection_paused():
-        readings = (part for path in paths for part in read_path_parts(path, admit=admit, screen=screen))
-        return scan_readings(_compiled(query), readings, options)
+        readings = (
+            part
+            for path in paths
+            for part in read_path_parts(path, admit=admit, screen=screen, project=projection)
+        )
+        return scan_readings(_compiled(query), readings, options, projection)
 
 
 def chunk_files(files: Sequence[InputFile], chunk_bytes: int = CHUNK_BYTES) -> Iterator[list[InputFile]]:

@@ -66,6 +66,7 @@ static int expect(Cursor *c, const char *token) {
  * (it could overflow to infinity, which the parser refuses). */
 typedef struct {
     int must_parse;
+    int escaped; /* the last string read had an escape of any kind */
 } Flags;
 
 static int value(Cursor *c, int depth, Flags *flags);
@@ -107,6 +108,7 @@ static int utf8_length(const unsigned char *text, Py_ssize_t at, Py_ssize_t size
 
 /* A string at c->at (its opening quote): valid escapes, no raw control characters, valid UTF-8. */
 static int string(Cursor *c, Flags *flags) {
+    flags->escaped = 0;
     const unsigned char *text = (const unsigned char *)c->data;
     Py_ssize_t at = c->at + 1, size = c->size;
     for (;;) {
@@ -120,6 +122,7 @@ static int string(Cursor *c, Flags *flags) {
             return 1;
         }
         if (ch == '\\') {
+            flags->escaped = 1;
             if (at + 1 >= size)
                 return 0;
             char escape = (char)text[at + 1];
@@ -285,6 +288,66 @@ static PyObject *append_span(PyObject *spans, Py_ssize_t ordinal, Py_ssize_t sta
     return spans;
 }
 
+/* Calls `handle` on each record of exactly `{"Records":[{...},...]}`, in order; each must move the
+ * cursor past its record. 1 when the whole text has that shape, 0 when not, -1 on a Python error. */
+typedef int (*RecordHandler)(Cursor *c, Py_ssize_t ordinal, void *context);
+
+static int walk_records(Cursor *c, RecordHandler handle, void *context, Py_ssize_t *count) {
+    *count = 0;
+    if (!(expect_char(c, '{') && expect(c, "\"Records\"") && expect_char(c, ':') && expect_char(c, '[')))
+        return 0;
+    if (!expect_char(c, ']')) {
+        for (;;) {
+            skip_space(c);
+            if (c->at >= c->size || c->data[c->at] != '{')
+                return 0;
+            int handled = handle(c, *count, context);
+            if (handled <= 0)
+                return handled;
+            (*count)++;
+            if (expect_char(c, ','))
+                continue;
+            if (!expect_char(c, ']'))
+                return 0;
+            break;
+        }
+    }
+    if (!expect_char(c, '}'))
+        return 0;
+    skip_space(c);
+    return c->at == c->size;
+}
+
+typedef struct {
+    PyObject *groups;
+    PyObject *spans;
+} SpansContext;
+
+static int span_if_matching(Cursor *c, Py_ssize_t ordinal, void *context) {
+    SpansContext *spans = context;
+    Py_ssize_t start = c->at;
+    Flags flags = {0, 0};
+    if (!object(c, 3, &flags))
+        return 0;
+    if (flags.must_parse || holds_words(c->data + start, c->at - start, spans->groups))
+        return append_span(spans->spans, ordinal, start, c->at) == NULL ? -1 : 1;
+    return 1;
+}
+
+static PyObject *walked(Py_buffer *view, RecordHandler handle, void *context, PyObject *items) {
+    Cursor c = {view->buf, view->len, 0};
+    Py_ssize_t count;
+    int shape = walk_records(&c, handle, context, &count);
+    PyBuffer_Release(view);
+    if (shape <= 0) {
+        Py_DECREF(items);
+        if (shape < 0)
+            return NULL;
+        Py_RETURN_NONE;
+    }
+    return Py_BuildValue("(nN)", count, items);
+}
+
 static PyObject *record_spans(PyObject *module, PyObject *args) {
     Py_buffer view;
     PyObject *groups;
@@ -295,56 +358,157 @@ static PyObject *record_spans(PyObject *module, PyObject *args) {
         PyErr_SetString(PyExc_TypeError, "groups must be a tuple of tuples of bytes");
         return NULL;
     }
-    PyObject *spans = PyList_New(0);
-    if (spans == NULL) {
+    SpansContext context = {groups, PyList_New(0)};
+    if (context.spans == NULL) {
         PyBuffer_Release(&view);
         return NULL;
     }
-    Cursor c = {view.buf, view.len, 0};
-    Py_ssize_t count = 0;
-    int shape = expect_char(&c, '{') && expect(&c, "\"Records\"") && expect_char(&c, ':') && expect_char(&c, '[');
-    if (shape && !expect_char(&c, ']')) {
-        for (;;) {
-            skip_space(&c);
-            if (c.at >= c.size || c.data[c.at] != '{') {
-                shape = 0;
-                break;
+    return walked(&view, span_if_matching, &context, context.spans);
+}
+
+/* --- record_values ------------------------------------------------------------------------------ */
+
+typedef struct {
+    PyObject *keys;
+    PyObject *rows;
+    PyObject **slots;
+} ValuesContext;
+
+/* The value just read at [start, end) as Python gives it, when that needs no parser; NULL with no error
+ * set when it does (a string with escapes, a number other than a short integer). */
+static PyObject *simple_value(const char *start, Py_ssize_t end_offset, const Flags *flags) {
+    switch (start[0]) {
+    case '"':
+        if (flags->escaped)
+            return NULL;
+        return PyUnicode_DecodeUTF8(start + 1, end_offset - 2, "strict");
+    case 't':
+        Py_RETURN_TRUE;
+    case 'f':
+        Py_RETURN_FALSE;
+    case 'n':
+        Py_RETURN_NONE;
+    case '{':
+    case '[':
+        return PyBytes_FromStringAndSize(start, end_offset);
+    default: {
+        char digits_text[24];
+        if (end_offset >= (Py_ssize_t)sizeof digits_text)
+            return NULL;
+        memcpy(digits_text, start, end_offset);
+        digits_text[end_offset] = '\0';
+        return PyLong_FromString(digits_text, NULL, 10);
+    }
+    }
+}
+
+static Py_ssize_t key_slot(PyObject *keys, const char *key, Py_ssize_t length) {
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(keys); k++) {
+        PyObject *wanted = PyTuple_GET_ITEM(keys, k);
+        if (PyBytes_GET_SIZE(wanted) == length && memcmp(PyBytes_AS_STRING(wanted), key, length) == 0)
+            return k;
+    }
+    return -1;
+}
+
+/* A record's top-level members: the wanted ones into `slots`; the rest validated only. 1, 0 (invalid)
+ * or -1 (Python error); `flags->must_parse` when only the parser can give the wanted values. */
+static int record_members(Cursor *c, ValuesContext *context, Flags *flags) {
+    c->at++;
+    if (expect_char(c, '}'))
+        return 1;
+    for (;;) {
+        skip_space(c);
+        if (c->at >= c->size || c->data[c->at] != '"')
+            return 0;
+        Py_ssize_t key_start = c->at;
+        if (!string(c, flags))
+            return 0;
+        Py_ssize_t key_end = c->at;
+        int key_escaped = flags->escaped;
+        if (!expect_char(c, ':'))
+            return 0;
+        skip_space(c);
+        Py_ssize_t value_start = c->at;
+        if (!value(c, 4, flags))
+            return 0;
+        Py_ssize_t slot = key_escaped ? -1 : key_slot(context->keys, c->data + key_start + 1, key_end - key_start - 2);
+        if (key_escaped)
+            flags->must_parse = 1; /* written with escapes, it may be a wanted key */
+        if (slot >= 0 && !flags->must_parse) {
+            PyObject *item = simple_value(c->data + value_start, c->at - value_start, flags);
+            if (item == NULL) {
+                if (PyErr_Occurred())
+                    return -1;
+                flags->must_parse = 1;
+            } else
+                Py_XSETREF(context->slots[slot], item);
+        }
+        if (expect_char(c, ','))
+            continue;
+        return expect_char(c, '}');
+    }
+}
+
+static int values_of_record(Cursor *c, Py_ssize_t ordinal, void *raw_context) {
+    ValuesContext *context = raw_context;
+    Py_ssize_t key_count = PyTuple_GET_SIZE(context->keys);
+    for (Py_ssize_t k = 0; k < key_count; k++)
+        context->slots[k] = NULL;
+    Py_ssize_t start = c->at;
+    Flags flags = {0, 0};
+    int valid = record_members(c, context, &flags);
+    PyObject *row = NULL;
+    if (valid == 1) {
+        if (flags.must_parse)
+            row = PyBytes_FromStringAndSize(c->data + start, c->at - start);
+        else if ((row = PyTuple_New(key_count)) != NULL) {
+            for (Py_ssize_t k = 0; k < key_count; k++) {
+                PyObject *item = context->slots[k] != NULL ? context->slots[k] : Py_NewRef(Py_Ellipsis);
+                context->slots[k] = NULL;
+                PyTuple_SET_ITEM(row, k, item);
             }
-            Py_ssize_t start = c.at;
-            Flags flags = {0};
-            if (!object(&c, 3, &flags)) {
-                shape = 0;
-                break;
-            }
-            if (flags.must_parse || holds_words(c.data + start, c.at - start, groups)) {
-                if (append_span(spans, count, start, c.at) == NULL) {
-                    Py_DECREF(spans);
-                    PyBuffer_Release(&view);
-                    return NULL;
-                }
-            }
-            count++;
-            if (expect_char(&c, ','))
-                continue;
-            shape = expect_char(&c, ']');
-            break;
+        }
+        if (row == NULL || PyList_Append(context->rows, row) < 0)
+            valid = -1;
+        Py_XDECREF(row);
+    }
+    for (Py_ssize_t k = 0; k < key_count; k++)
+        Py_CLEAR(context->slots[k]);
+    return valid;
+}
+
+static PyObject *record_values(PyObject *module, PyObject *args) {
+    Py_buffer view;
+    PyObject *keys;
+    if (!PyArg_ParseTuple(args, "y*O!", &view, &PyTuple_Type, &keys))
+        return NULL;
+    Py_ssize_t key_count = PyTuple_GET_SIZE(keys);
+    for (Py_ssize_t k = 0; k < key_count; k++) {
+        if (!PyBytes_Check(PyTuple_GET_ITEM(keys, k))) {
+            PyBuffer_Release(&view);
+            PyErr_SetString(PyExc_TypeError, "keys must be a tuple of bytes");
+            return NULL;
         }
     }
-    shape = shape && expect_char(&c, '}');
-    skip_space(&c);
-    shape = shape && c.at == c.size;
-    PyBuffer_Release(&view);
-    if (!shape) {
-        Py_DECREF(spans);
-        Py_RETURN_NONE;
+    PyObject **slots = PyMem_Calloc(key_count ? key_count : 1, sizeof(PyObject *));
+    ValuesContext context = {keys, PyList_New(0), slots};
+    if (slots == NULL || context.rows == NULL) {
+        PyMem_Free(slots);
+        Py_XDECREF(context.rows);
+        PyBuffer_Release(&view);
+        return PyErr_NoMemory();
     }
-    PyObject *result = Py_BuildValue("(nN)", count, spans);
+    PyObject *result = walked(&view, values_of_record, &context, context.rows);
+    PyMem_Free(slots);
     return result;
 }
 
 static PyMethodDef methods[] = {
     {"record_spans", record_spans, METH_VARARGS,
      "record_spans(content, groups) -> (count, [(ordinal, start, end), ...]) or None"},
+    {"record_values", record_values, METH_VARARGS,
+     "record_values(content, keys) -> (count, [values tuple or record bytes, ...]) or None"},
     {NULL, NULL, 0, NULL},
 };
 

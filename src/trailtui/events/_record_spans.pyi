@@ -1,3 +1,6 @@
 def record_spans(
     content: bytes, groups: tuple[tuple[bytes, ...], ...]
 ) -> tuple[int, list[tuple[int, int, int]]] | None: ...
+def record_values(
+    content: bytes, keys: tuple[bytes, ...]
+) -> tuple[int, list[tuple[object, ...] | bytes]] | None: ...

@@ -40,6 +40,7 @@ import orjson
 
 from trailtui.events.layout import STDIN, LayoutHints, expand_paths, is_digest, layout_hints
 from trailtui.events.model import Event
+from trailtui.events.projection import Projection
 from trailtui.events.screen import ContentScreen
 from trailtui.events.streaming import GZIP_MAGIC, NOT_PARSED, ArraySplitter, ContentChunks, Element, Read
 from trailtui.events.timestamps import parse_event_time
@@ -67,6 +68,8 @@ _MISSING = object()
 
 Admit = Callable[[dict[str, Any]], bool]
 """A query's cheap test on a raw record: False means no step of the query could keep it."""
+Shortcuts = tuple[ContentScreen | None, Projection | None]
+"""What lets a whole file be read without parsing every record (see `read_path_parts`)."""
 
 
 @dataclass(slots=True)
@@ -91,11 +94,13 @@ class FileReading:
     """Passed over unparsed: its bytes prove no record in it can match (see `events.screen`)."""
     unparsed: int = 0
     """Records counted but not parsed: a by-record screen found none of its words in them."""
+    rows: list[tuple[Any, ...]] | None = None
+    """With a projection, each record's values of its keys, instead of events (see `events.projection`)."""
 
     @property
     def event_count(self) -> int:
         """Events in the file (in this part), including those passed over."""
-        return len(self.events) + len(self.passed_over) + self.unparsed
+        return len(self.events) + len(self.passed_over) + self.unparsed + len(self.rows or ())
 
     @property
     def next_ordinal(self) -> int:
@@ -190,6 +195,7 @@ def read_path_parts(
     admit: Admit | None = None,
     *,
     screen: ContentScreen | None = None,
+    project: Projection | None = None,
     stream_from: int = STREAM_FROM_BYTES,
     part_events: int = PART_EVENTS,
 ) -> Generator[FileReading, None, None]:
@@ -213,7 +219,7 @@ def read_path_parts(
         return
     try:
         with _opened(path, stdin) as (read, size):
-            yield from _read_parts(path, read, size, admit, screen, stream_from, part_events)
+            yield from _read_parts(path, read, size, admit, (screen, project), stream_from, part_events)
     except OSError as error:
         yield FileReading(path, skipped_file_reason=f"cannot read: {error.strerror or error}")
 
@@ -243,7 +249,7 @@ def read_bytes(
 ) -> FileReading:
     """Events from the bytes of one file, whatever its format (`admit` as for `read_path`)."""
     reader = _BytesReader(data)
-    return _joined(_read_parts(path, reader.read, len(data), admit, None, stream_from, PART_EVENTS))
+    return _joined(_read_parts(path, reader.read, len(data), admit, (None, None), stream_from, PART_EVENTS))
 
 
 class _BytesReader:
@@ -304,7 +310,7 @@ def _read_parts(
     read: Read,
     size: int | None,
     admit: Admit | None,
-    screen: ContentScreen | None,
+    shortcuts: Shortcuts,
     stream_from: int,
     part_events: int,
 ) -> Iterator[FileReading]:
@@ -325,7 +331,7 @@ def _read_parts(
             reading = FileReading(path)
             content = head[0] if len(head) == 1 else b"".join(head)
             head.clear()
-            _read_whole(content, reading, admit, chunks.problem, screen, empty=not chunks.raw_bytes)
+            _read_whole(content, reading, admit, chunks.problem, shortcuts, empty=not chunks.raw_bytes)
             _finish(reading, chunks, guarded)
             yield reading
             return
@@ -406,7 +412,7 @@ def _read_whole(
     reading: FileReading,
     admit: Admit | None,
     problem: str | None,
-    screen: ContentScreen | None,
+    shortcuts: Shortcuts,
     *,
     empty: bool,
 ) -> None:
@@ -424,6 +430,12 @@ def _read_whole(
         reading.skipped_file_reason = "not CloudTrail (not JSON)"
         return
     reading.hints = layout_hints(reading.path)
+    screen, project = shortcuts
+    if project is not None and problem is None and reading.hints.account:
+        projected = project.rows(body)
+        if projected is not None:
+            reading.rows = projected[1]
+            return
     if screen is not None and problem is None:
         if _read_listed_records(body, reading, admit, screen):
             return

@@ -23,13 +23,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 RecordSpans = Callable[[bytes, tuple[tuple[bytes, ...], ...]], tuple[int, list[tuple[int, int, int]]] | None]
+RecordValues = Callable[[bytes, tuple[bytes, ...]], tuple[int, list[Any]] | None]
 record_spans: RecordSpans | None
+record_values: RecordValues | None
 try:
-    from trailtui.events._record_spans import record_spans
+    from trailtui.events._record_spans import record_spans, record_values
 except ImportError:  # built without a C compiler
-    record_spans = None
+    record_spans = record_values = None
 
 UNICODE_ESCAPE = re.compile(rb"\\u")
 """Compiled: about three times faster than `b"\\u" in content` (its needle ends in a common byte)."""

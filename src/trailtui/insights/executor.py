@@ -50,6 +50,7 @@ from trailtui.insights.steps import (
     unnest_step,
 )
 from trailtui.insights.values import QueryContext
+from trailtui.insights.weighted import add_weighted
 
 DEFAULT_ROW_LIMIT = 10_000
 DEFAULT_COLUMNS = ("@timestamp", "@message")
@@ -163,6 +164,28 @@ class Scanner:
             if not add(state, record):  # type: ignore[arg-type]
                 self.stopped = True
                 break
+        statistics.records_matched += matched
+
+    def feed_weighted(self, stand_ins: Iterable[tuple[Event, int]], event_size: int) -> None:
+        """Scan events given once per kind: each stands for `weight` events that read alike to the query.
+
+        Only for a run without a time range whose barrier is a `stats` that weighted adds keep exact
+        (`weighted.weights_exact`); every stand-in is in the run, so all its events count as scanned.
+        """
+        statistics, barrier, state = self.statistics, self.plan.barrier, self.state
+        assert isinstance(barrier, StatsStep)
+        self.fed = True
+        matched = 0
+        for event, weight in stand_ins:
+            statistics.records_scanned += weight
+            statistics.bytes_scanned += event_size * weight
+            statistics.accounts.add(event.account)
+            records: Iterable[Record] = [Record(event, {})]
+            for step in self.plan.prefix:
+                records = step(records)
+            for record in records:
+                matched += weight
+                add_weighted(barrier, state, record, weight)
         statistics.records_matched += matched
 
     def partial(self) -> Partial:

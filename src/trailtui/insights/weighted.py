@@ -27,7 +27,7 @@ from trailtui.insights.aggregates import (
 )
 from trailtui.insights.checks import IMPLICIT_TIMESTAMP_FUNCTIONS, parse_outputs
 from trailtui.insights.compiler import Record
-from trailtui.insights.steps import StatsStep, hashable_values
+from trailtui.insights.steps import BarrierStep, StatsStep, hashable_values
 
 TIMESTAMP = "@timestamp"
 TIME_FIELDS = frozenset({"@timestamp", "@ingestionTime"})
@@ -73,6 +73,23 @@ def fields_read_before_stats(query: ast.Query, column_of: Callable[[str], str | 
             case ast.Sort() | ast.Limit() | ast.Dedup():
                 return None
     return None
+
+
+def projected_keys(query: ast.Query, barrier: BarrierStep) -> tuple[str, ...] | None:
+    """The top-level record keys a query reads, when it reads nothing else and can run by combination:
+    a `stats` query (weights exact) whose streaming part and `stats` read only log fields, no system
+    field and no time. A dotted field needs every key its path could be read through (`a`, `a.b` for
+    `a.b`: a key may itself hold dots)."""
+    if not isinstance(barrier, StatsStep) or not weights_exact(barrier):
+        return None
+    needed = fields_read_before_stats(query, lambda name: None if name.startswith("@") else name)
+    if needed is None or TIMESTAMP in needed:
+        return None
+    keys: dict[str, None] = {}
+    for name in needed:
+        segments = name.split(".")
+        keys.update(dict.fromkeys(".".join(segments[:cut]) for cut in range(1, len(segments) + 1)))
+    return tuple(keys)
 
 
 def _resolves(
