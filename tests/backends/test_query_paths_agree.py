@@ -50,6 +50,11 @@ QUERIES = [
     "sort eventName asc | dedup eventName | limit 15",
     "stats count(*) as n by requestParameters.keyId | sort n desc | limit 5",
     "filter sourceIPAddress not like /^10\\./ | fields eventName, userAgent",
+    "stats count(*) as n by bin(5m), eventName | sort n desc | limit 30",
+    "stats count(*) as n by eventTime, bin(1h) | sort n desc | limit 10",
+    "stats sum(readOnly) as reads, pct(readOnly, 50), count_distinct(userAgent), max(sourceIPAddress) "
+    "by awsRegion",
+    'filter userIdentity.type = "IAMUser" or userIdentity.type = "Root" | stats count(*) by userIdentity.arn',
 ]
 TIME_RANGES = [(None, None), (1_704_000_000_000, 1_767_610_000_000)]
 FALLS_BACK_TO_SCAN = {'filter eventName = "Decrypt" | limit any 4'}

@@ -23,13 +23,13 @@ from threading import Event as Flag
 from trailtui.backends.base import InputReport, ScanProgress
 from trailtui.collection import cyclic_collection_paused
 from trailtui.events.layout import STDIN, expand_paths
-from trailtui.events.projection import Projection
+from trailtui.events.projection import Projection, TimeBuckets
 from trailtui.events.readers import Admit, FileReading, read_path_parts
 from trailtui.events.screen import ContentScreen
 from trailtui.insights import ast, executor
 from trailtui.insights.pushdown import FieldTest, admit_test, content_screen, field_tests
 from trailtui.insights.results import ScanStatistics
-from trailtui.insights.weighted import projected_keys
+from trailtui.insights.weighted import projected_read, time_buckets
 
 PARALLEL_THRESHOLD_BYTES = 4 * 1024 * 1024
 CHUNK_BYTES = 8 * 1024 * 1024
@@ -62,17 +62,18 @@ def scan_readings(
     readings: Iterable[FileReading],
     options: executor.RunOptions,
     projection: Projection | None = None,
+    buckets: TimeBuckets | None = None,
 ) -> ChunkResult:
     """Run the streaming part of a query over readings, one file at a time (the query planned once);
     readings of projected rows (see `file_projection`) run once per distinct row."""
     scanner = executor.Scanner(compiled, options)
     result = ChunkResult(partial=scanner.partial())
     for reading in readings:
-        if reading.rows is not None and projection is not None and reading.hints.account is not None:
+        if reading.rows is not None and projection is not None:
             scanner.statistics.content_read += reading.content_size
             scanner.statistics.records_read += reading.event_count
             average = reading.content_size // max(1, reading.event_count)
-            scanner.feed_weighted(projection.stand_ins(reading.rows, reading.hints.account), average)
+            scanner.feed_weighted(projection.stand_ins(reading.rows, reading.hints, buckets), average)
             _account(result, reading)
             continue
         if reading.screened_out:
@@ -155,13 +156,20 @@ def file_screen(query: str, options: executor.RunOptions) -> ContentScreen | Non
 @lru_cache(maxsize=8)
 def file_projection(query: str, options: executor.RunOptions) -> Projection | None:
     """The record members a query reads, when it reads nothing else and can run once per distinct
-    combination of them (`weighted.projected_keys`); only without a time range (the records' times are
-    not read) and when no screen applies (a screen parses far fewer records)."""
+    combination of them (`weighted.projected_read`); only without a time range (so every record is in
+    it) and when no screen applies (a screen parses far fewer records)."""
     if options.start_ms is not None or options.end_ms is not None or file_screen(query, options) is not None:
         return None
     compiled = _compiled(query)
-    keys = projected_keys(compiled.query, executor.Plan(compiled.query, options).barrier)
-    return None if keys is None else Projection(keys)
+    read = projected_read(compiled.query, executor.Plan(compiled.query, options).barrier)
+    return None if read is None else Projection(read.keys, with_time=read.bin_call is not None)
+
+
+@lru_cache(maxsize=8)
+def _time_buckets(query: str, options: executor.RunOptions) -> TimeBuckets | None:
+    compiled = _compiled(query)
+    read = projected_read(compiled.query, executor.Plan(compiled.query, options).barrier)
+    return None if read is None or read.bin_call is None else time_buckets(read.bin_call, options.context)
 
 
 def scan_files(query: str, paths: Sequence[str], options: executor.RunOptions) -> ChunkResult:
@@ -183,7 +191,7 @@ def scan_files(query: str, paths: Sequence[str], options: executor.RunOptions) -
             for path in paths
             for part in read_path_parts(path, admit=admit, screen=screen, project=projection)
         )
-        return scan_readings(_compiled(query), readings, options, projection)
+        return scan_readings(_compiled(query), readings, options, projection, _time_buckets(query, options))
 
 
 def chunk_files(files: Sequence[InputFile], chunk_bytes: int = CHUNK_BYTES) -> Iterator[list[InputFile]]:

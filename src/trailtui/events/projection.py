@@ -11,27 +11,40 @@ counts the distinct tuples and runs once per tuple (insights/weighted.py).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
+from trailtui.events.layout import LayoutHints
 from trailtui.events.model import Event
 from trailtui.events.screen import record_values
+from trailtui.events.timestamps import parse_event_time
 
 ABSENT = ...
 """The value of a key a record does not have (JSON has no such value, so it cannot be confused)."""
 
 
+TIME_KEYS = ("eventTime", "@timestamp")
+"""The members an event's time comes from (see `readers.make_event`)."""
+TimeBuckets = Callable[[list[int]], dict[int, int] | None]
+
+
 @dataclass(frozen=True, slots=True)
 class Projection:
-    """The top-level keys whose values a query needs from each record."""
+    """The top-level keys whose values a query needs from each record, and whether it needs the time."""
 
-    keys: tuple[str, ...]
+    fields: tuple[str, ...]
+    with_time: bool = False
+    keys: tuple[str, ...] = field(init=False)
+    """What is read: `fields`, after the time members when the time is needed."""
     _encoded: tuple[bytes, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_encoded", tuple(key.encode() for key in self.keys))
+        keys = tuple(dict.fromkeys((*TIME_KEYS, *self.fields) if self.with_time else self.fields))
+        object.__setattr__(self, "keys", keys)
+        object.__setattr__(self, "_encoded", tuple(key.encode() for key in keys))
 
     def rows(self, content: bytes) -> tuple[int, list[tuple[Any, ...]]] | None:
         """For exactly `{"Records": [{...}, ...]}`: how many records it holds and each one's values of
@@ -51,11 +64,35 @@ class Projection:
                 rows[index] = tuple(_hashable(record.get(key, ABSENT)) for key in self.keys)
         return count, rows
 
-    def stand_ins(self, rows: list[tuple[Any, ...]], account: str) -> list[tuple[Event, int]]:
+    def stand_ins(
+        self, rows: list[tuple[Any, ...]], hints: LayoutHints, buckets: TimeBuckets | None = None
+    ) -> list[tuple[Event, int]]:
         """One event per distinct row, holding just its members, and how many records share it, in order
-        of first appearance. Only what the projection read is in it: no time, no source, no @message."""
+        of first appearance; no source, no @message. The time is the event's own (as `make_event` finds
+        it); with `buckets` (the query reads the time only through one `bin`), rows that differ only in
+        their time members and share a bucket are one, timed at the bucket."""
+        account = hints.account or "unknown"
+        counts = Counter(rows)
+        if not self.with_time:
+            return [
+                (Event(self._record(row), 0, "", 0, account, ""), weight) for row, weight in counts.items()
+            ]
+        fallback_ms = hints.delivered_ms or 0
+        times = {row: _time_ms(row, fallback_ms) for row in counts}
+        folding = buckets is not None and not set(TIME_KEYS) & set(self.fields)
+        bucket_of = buckets(list(times.values())) if folding and buckets is not None else None
+        if bucket_of is None:
+            return [
+                (Event(self._record(row), times[row], "", 0, account, ""), n) for row, n in counts.items()
+            ]
+        folded: dict[tuple[Any, ...], list[Any]] = {}
+        for row, weight in counts.items():
+            key = (bucket_of[times[row]], row[len(TIME_KEYS) :])
+            entry = folded.setdefault(key, [row, 0])
+            entry[1] += weight
         return [
-            (Event(self._record(row), 0, "", 0, account, ""), weight) for row, weight in Counter(rows).items()
+            (Event(self._record(row), key[0], "", 0, account, ""), weight)
+            for key, (row, weight) in folded.items()
         ]
 
     def _record(self, row: tuple[Any, ...]) -> dict[str, Any]:
@@ -64,6 +101,14 @@ class Projection:
             for key, value in zip(self.keys, row, strict=True)
             if value is not ABSENT
         }
+
+
+def _time_ms(row: tuple[Any, ...], fallback_ms: int) -> int:
+    """The time `make_event` gives a record whose time members are the row's first two values."""
+    timestamp_ms = parse_event_time(row[0])
+    if timestamp_ms is None:
+        timestamp_ms = parse_event_time(row[1]) or fallback_ms
+    return timestamp_ms
 
 
 def _hashable(value: Any) -> Any:

@@ -16,8 +16,10 @@ each record (combinations of raw values).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from trailtui.events.model import Event
 from trailtui.insights import ast
 from trailtui.insights.aggregates import (
     CountAggregator,
@@ -26,8 +28,9 @@ from trailtui.insights.aggregates import (
     SumAggregator,
 )
 from trailtui.insights.checks import IMPLICIT_TIMESTAMP_FUNCTIONS, parse_outputs
-from trailtui.insights.compiler import Record
+from trailtui.insights.compiler import ExpressionCompiler, Record, Scope
 from trailtui.insights.steps import BarrierStep, StatsStep, hashable_values
+from trailtui.insights.values import QueryContext, Timestamp
 
 TIMESTAMP = "@timestamp"
 TIME_FIELDS = frozenset({"@timestamp", "@ingestionTime"})
@@ -75,21 +78,68 @@ def fields_read_before_stats(query: ast.Query, column_of: Callable[[str], str | 
     return None
 
 
-def projected_keys(query: ast.Query, barrier: BarrierStep) -> tuple[str, ...] | None:
-    """The top-level record keys a query reads, when it reads nothing else and can run by combination:
-    a `stats` query (weights exact) whose streaming part and `stats` read only log fields, no system
-    field and no time. A dotted field needs every key its path could be read through (`a`, `a.b` for
-    `a.b`: a key may itself hold dots)."""
+@dataclass(frozen=True, slots=True)
+class ProjectedRead:
+    """What a query reads of each record: some top-level keys, and the time through one `bin` call."""
+
+    keys: tuple[str, ...]
+    bin_call: ast.Call | None
+
+
+def projected_read(query: ast.Query, barrier: BarrierStep) -> ProjectedRead | None:
+    """What a query reads, when it reads nothing else and can run by combination: a `stats` query
+    (weights exact) whose streaming part and `stats` read only log fields and, at most, the time through
+    one `bin(period)` call (no other system field). A dotted field needs every key its path could be
+    read through (`a`, `a.b` for `a.b`: a key may itself hold dots)."""
     if not isinstance(barrier, StatsStep) or not weights_exact(barrier):
         return None
-    needed = fields_read_before_stats(query, lambda name: None if name.startswith("@") else name)
-    if needed is None or TIMESTAMP in needed:
+    needed = fields_read_before_stats(
+        query, lambda name: TIMESTAMP if name in TIME_FIELDS else None if name.startswith("@") else name
+    )
+    if needed is None:
         return None
+    bin_call = None
+    if TIMESTAMP in needed:
+        bin_call = single_bin_call(query)
+        if bin_call is None or barrier.needs_time:
+            return None
     keys: dict[str, None] = {}
     for name in needed:
-        segments = name.split(".")
-        keys.update(dict.fromkeys(".".join(segments[:cut]) for cut in range(1, len(segments) + 1)))
-    return tuple(keys)
+        if name != TIMESTAMP:
+            segments = name.split(".")
+            keys.update(dict.fromkeys(".".join(segments[:cut]) for cut in range(1, len(segments) + 1)))
+    return ProjectedRead(tuple(keys), bin_call)
+
+
+def time_buckets(call: ast.Call, context: QueryContext) -> Callable[[list[int]], dict[int, int] | None]:
+    """For a query reading the time only through `call` (`bin(period)`): the bucket of each of some
+    times, found by binary search along them sorted (`bin` rounds down, so a bucket is one run). None
+    when a bucket is not a time that bins to itself, so cannot stand in for its times."""
+    compiled = ExpressionCompiler(Scope(), context).compile(call)
+
+    def bucket(moment: int) -> Any:
+        return compiled(Record(Event({}, moment, "", 0, "", ""), {}))
+
+    def buckets(times: list[int]) -> dict[int, int] | None:
+        ordered = sorted(set(times))
+        found: dict[int, int] = {}
+        start = 0
+        while start < len(ordered):
+            value = bucket(ordered[start])
+            if type(value) is not Timestamp or bucket(int(value)) != value:
+                return None
+            low, high = start, len(ordered) - 1
+            while low < high:  # the last time in the same bucket
+                middle = (low + high + 1) // 2
+                if bucket(ordered[middle]) == value:
+                    low = middle
+                else:
+                    high = middle - 1
+            found.update(dict.fromkeys(ordered[start : low + 1], int(value)))
+            start = low + 1
+        return found
+
+    return buckets
 
 
 def _resolves(
