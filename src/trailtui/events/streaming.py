@@ -7,19 +7,25 @@ balance) and keeps it when the piece parses whole (a piece that parses as one ob
 that object ends); otherwise it scans for brackets and strings (the run between two brackets skipped by
 one regular-expression match), so each element can then be parsed on its own.
 Neither holds more than one piece and one element at a time (an element is bounded by `max_element`).
+
+Gunzipping is ISA-L's (`isal`): the same streams, results and API as zlib, 3.5 times as fast here
+(1.24 GB of CloudTrail JSON from 5,248 files in 0.82 s against zlib's 2.84 s, one core), and it was
+the largest share of a cold query.
 """
 
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import orjson
+from isal import isal_zlib
 
 GZIP_MAGIC = b"\x1f\x8b"
+GZIP_ERROR = cast(type[Exception], isal_zlib.error)
+"""ISA-L's error class (its type stub declares `error` as an instance of Exception, not the class)."""
 _OPENERS = frozenset(b"{[")
 _OPENERS_BRACE = ord("{")
 _CLOSER_OF = {ord("{"): ord("}"), ord("["): ord("]")}
@@ -73,7 +79,7 @@ class ContentChunks:
 
     def _gunzip(self, data: bytes) -> Iterator[bytes]:
         while True:
-            inflater = zlib.decompressobj(31)
+            inflater = isal_zlib.decompressobj(31)
             while not inflater.eof:
                 if not data:
                     data = self._read_raw()
@@ -82,7 +88,7 @@ class ContentChunks:
                         return
                 try:
                     piece = inflater.decompress(data, self._piece_size)
-                except zlib.error as error:
+                except GZIP_ERROR as error:
                     self.problem = f"corrupt gzip data ({error})"
                     return
                 data = inflater.unconsumed_tail
