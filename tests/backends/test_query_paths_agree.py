@@ -55,6 +55,8 @@ QUERIES = [
     "stats sum(readOnly) as reads, pct(readOnly, 50), count_distinct(userAgent), max(sourceIPAddress) "
     "by awsRegion",
     'filter userIdentity.type = "IAMUser" or userIdentity.type = "Root" | stats count(*) by userIdentity.arn',
+    "sort @timestamp asc | limit 7",
+    "fields eventName, awsRegion | sort @timestamp desc | limit 40",
 ]
 TIME_RANGES = [(None, None), (1_704_000_000_000, 1_767_610_000_000)]
 FALLS_BACK_TO_SCAN = {'filter eventName = "Decrypt" | limit any 4'}
@@ -117,6 +119,7 @@ def reference(
         patch.setattr(local_scan, "_admit", lambda query, options: None)
         patch.setattr(local_scan, "file_screen", lambda query, options: None)
         patch.setattr(local_scan, "file_projection", lambda query, options: None)
+        patch.setattr(local_scan, "first_in_time_order", lambda query, options: None)
         patch.setattr(local_scan, "PARALLEL_THRESHOLD_BYTES", 2**62)
         return scan(inputs, query, options)
 

@@ -13,9 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trailtui.events._record_spans import record_spans
-from trailtui.events.projection import Projection
+from trailtui.events.layout import layout_hints
+from trailtui.events.projection import FirstInTimeOrder, Projection
 from trailtui.events.readers import FileReading, read_path, read_path_parts
 from trailtui.events.screen import ContentScreen
+from trailtui.insights.steps import event_time_order
 
 WORD = "ConsoleLogin"
 GROUPS = ((WORD.encode(),),)
@@ -237,3 +239,31 @@ def test_duplicate_keys_keep_the_last_value_as_the_parser_does() -> None:
         b'"requestParameters":null}]}'
     )
     assert Projection(KEYS).rows(text) == (1, [("B", None, ..., ...)])
+
+
+def _first_in_time(records: list[dict[str, Any]], bound: int, descending: bool) -> list[int] | None:
+    order = FirstInTimeOrder(bound, descending, event_time_order)
+    chosen = order.records(orjson.dumps({"Records": records}), layout_hints(S3_NAME))
+    return None if chosen is None else [ordinal for ordinal, _ in chosen[1]]
+
+
+def test_first_in_time_keeps_each_files_first_records_by_time_with_ties() -> None:
+    times = [f"2024-03-01T10:00:0{second}Z" for second in (5, 1, 9, 5, 7, 5)]
+    records = [{"eventTime": time, "n": n} for n, time in enumerate(times)]
+    assert _first_in_time(records, 2, descending=True) == [2, 4]
+    assert _first_in_time(records, 3, descending=True) == [0, 2, 3, 4, 5]
+    assert _first_in_time(records, 1, descending=False) == [1]
+    assert _first_in_time(records, 10, descending=False) == [0, 1, 2, 3, 4, 5]
+
+
+def test_first_in_time_finds_times_as_events_get_them() -> None:
+    records = [
+        {"eventTime": "2024-03-01T10:00:00Z"},
+        {"eventTime": "...", "@timestamp": "2024-03-01T11:00:00Z"},  # Logstash exports
+        {"eventName": "untimed"},  # the file's delivery time: 2024-03-01T10:00Z
+        {"eventTime": "2024-03-01T09:00:00Z", "userAgent": "\\u00e9"},  # parsed whole
+        {"eventTime": "99999-01-01T00:00:00Z"},  # not a time: delivery time
+    ]
+    assert _first_in_time(records, 1, descending=True) == [1]
+    assert _first_in_time(records, 1, descending=False) == [3]
+    assert _first_in_time(records, 3, descending=True) == [0, 1, 2, 4]

@@ -23,12 +23,13 @@ from threading import Event as Flag
 from trailtui.backends.base import InputReport, ScanProgress
 from trailtui.collection import cyclic_collection_paused
 from trailtui.events.layout import STDIN, expand_paths
-from trailtui.events.projection import Projection, TimeBuckets
+from trailtui.events.projection import FirstInTimeOrder, Projection, TimeBuckets
 from trailtui.events.readers import Admit, FileReading, read_path_parts
 from trailtui.events.screen import ContentScreen
 from trailtui.insights import ast, executor
 from trailtui.insights.pushdown import FieldTest, admit_test, content_screen, field_tests
 from trailtui.insights.results import ScanStatistics
+from trailtui.insights.steps import event_time_order
 from trailtui.insights.weighted import projected_read, time_buckets
 
 PARALLEL_THRESHOLD_BYTES = 4 * 1024 * 1024
@@ -63,9 +64,11 @@ def scan_readings(
     options: executor.RunOptions,
     projection: Projection | None = None,
     buckets: TimeBuckets | None = None,
+    first_in_time: FirstInTimeOrder | None = None,
 ) -> ChunkResult:
     """Run the streaming part of a query over readings, one file at a time (the query planned once);
-    readings of projected rows (see `file_projection`) run once per distinct row."""
+    readings of projected rows (see `file_projection`) run once per distinct row. With `first_in_time`,
+    the records a reading left unparsed reached the sort too (nothing before it drops a record)."""
     scanner = executor.Scanner(compiled, options)
     result = ChunkResult(partial=scanner.partial())
     for reading in readings:
@@ -86,6 +89,8 @@ def scan_readings(
         scanner.feed(reading.events, event_size=average)
         if reading.passed_over or reading.unparsed:
             _count_passed_over(scanner.statistics, reading, options, average)
+        if first_in_time is not None:
+            scanner.statistics.records_matched += reading.unparsed
         _account(result, reading)
     result.partial = scanner.partial()
     return result
@@ -166,6 +171,20 @@ def file_projection(query: str, options: executor.RunOptions) -> Projection | No
 
 
 @lru_cache(maxsize=8)
+def first_in_time_order(query: str, options: executor.RunOptions) -> FirstInTimeOrder | None:
+    """For a query that sorts every record by its own time and keeps N rows (`time_sorted_bound`), each
+    file's records that can be among them; only without a time range (every record is in it)."""
+    if options.start_ms is not None or options.end_ms is not None:
+        return None
+    compiled = _compiled(query)
+    sorted_bound = executor.time_sorted_bound(compiled.query, executor.Plan(compiled.query, options))
+    if sorted_bound is None:
+        return None
+    bound, descending = sorted_bound
+    return FirstInTimeOrder(bound, descending, event_time_order)
+
+
+@lru_cache(maxsize=8)
 def _time_buckets(query: str, options: executor.RunOptions) -> TimeBuckets | None:
     compiled = _compiled(query)
     read = projected_read(compiled.query, executor.Plan(compiled.query, options).barrier)
@@ -175,23 +194,25 @@ def _time_buckets(query: str, options: executor.RunOptions) -> TimeBuckets | Non
 def scan_files(query: str, paths: Sequence[str], options: executor.RunOptions) -> ChunkResult:
     """Worker entry point: read and scan a chunk of files (the query travels as text).
 
-    Files whose bytes prove that no record can pass the pushed-down conjuncts are not parsed (their size
-    is counted as skipped); records such a conjunct rejects are counted but never become events. The
-    cyclic garbage collector rests meanwhile: parsing allocates millions of objects and frees them by
-    reference counting, so its passes would only walk live data.
+    What the query reads decides how much of each file is parsed: records a word screen rules out are
+    counted, not parsed (`file_screen`); a stats query that reads a few members runs per distinct
+    combination of them (`file_projection`); a sort on time that keeps N rows parses only each file's
+    first N by time (`first_in_time_order`). Records a pushed-down conjunct rejects are counted but never
+    become events. The cyclic garbage collector rests meanwhile: parsing allocates millions of objects
+    and frees them by reference counting, so its passes would only walk live data.
     """
-    admit, screen, projection = (
-        _admit(query, options),
-        file_screen(query, options),
-        file_projection(query, options),
-    )
+    admit, screen = _admit(query, options), file_screen(query, options)
+    projection, first_in_time = file_projection(query, options), first_in_time_order(query, options)
     with cyclic_collection_paused():
         readings = (
             part
             for path in paths
-            for part in read_path_parts(path, admit=admit, screen=screen, project=projection)
+            for part in read_path_parts(
+                path, admit=admit, screen=screen, project=projection, first_in_time=first_in_time
+            )
         )
-        return scan_readings(_compiled(query), readings, options, projection, _time_buckets(query, options))
+        buckets = _time_buckets(query, options)
+        return scan_readings(_compiled(query), readings, options, projection, buckets, first_in_time)
 
 
 def chunk_files(files: Sequence[InputFile], chunk_bytes: int = CHUNK_BYTES) -> Iterator[list[InputFile]]:

@@ -372,6 +372,7 @@ typedef struct {
     PyObject *keys;
     PyObject *rows;
     PyObject **slots;
+    int with_spans;
 } ValuesContext;
 
 /* The value just read at [start, end) as Python gives it, when that needs no parser; NULL with no error
@@ -462,11 +463,16 @@ static int values_of_record(Cursor *c, Py_ssize_t ordinal, void *raw_context) {
     if (valid == 1) {
         if (flags.must_parse)
             row = PyBytes_FromStringAndSize(c->data + start, c->at - start);
-        else if ((row = PyTuple_New(key_count)) != NULL) {
+        else if ((row = PyTuple_New(key_count + (context->with_spans ? 2 : 0))) != NULL) {
+            Py_ssize_t at = 0;
+            if (context->with_spans) {
+                PyTuple_SET_ITEM(row, at++, PyLong_FromSsize_t(start));
+                PyTuple_SET_ITEM(row, at++, PyLong_FromSsize_t(c->at));
+            }
             for (Py_ssize_t k = 0; k < key_count; k++) {
                 PyObject *item = context->slots[k] != NULL ? context->slots[k] : Py_NewRef(Py_Ellipsis);
                 context->slots[k] = NULL;
-                PyTuple_SET_ITEM(row, k, item);
+                PyTuple_SET_ITEM(row, at++, item);
             }
         }
         if (row == NULL || PyList_Append(context->rows, row) < 0)
@@ -481,7 +487,8 @@ static int values_of_record(Cursor *c, Py_ssize_t ordinal, void *raw_context) {
 static PyObject *record_values(PyObject *module, PyObject *args) {
     Py_buffer view;
     PyObject *keys;
-    if (!PyArg_ParseTuple(args, "y*O!", &view, &PyTuple_Type, &keys))
+    int with_spans = 0;
+    if (!PyArg_ParseTuple(args, "y*O!|p", &view, &PyTuple_Type, &keys, &with_spans))
         return NULL;
     Py_ssize_t key_count = PyTuple_GET_SIZE(keys);
     for (Py_ssize_t k = 0; k < key_count; k++) {
@@ -492,7 +499,7 @@ static PyObject *record_values(PyObject *module, PyObject *args) {
         }
     }
     PyObject **slots = PyMem_Calloc(key_count ? key_count : 1, sizeof(PyObject *));
-    ValuesContext context = {keys, PyList_New(0), slots};
+    ValuesContext context = {keys, PyList_New(0), slots, with_spans};
     if (slots == NULL || context.rows == NULL) {
         PyMem_Free(slots);
         Py_XDECREF(context.rows);
@@ -508,7 +515,8 @@ static PyMethodDef methods[] = {
     {"record_spans", record_spans, METH_VARARGS,
      "record_spans(content, groups) -> (count, [(ordinal, start, end), ...]) or None"},
     {"record_values", record_values, METH_VARARGS,
-     "record_values(content, keys) -> (count, [values tuple or record bytes, ...]) or None"},
+     "record_values(content, keys, with_spans=False) -> (count, [values tuple or record bytes, ...]) or None;"
+     " with spans, each tuple starts with the record's start and end"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -2,5 +2,5 @@ def record_spans(
     content: bytes, groups: tuple[tuple[bytes, ...], ...]
 ) -> tuple[int, list[tuple[int, int, int]]] | None: ...
 def record_values(
-    content: bytes, keys: tuple[bytes, ...]
+    content: bytes, keys: tuple[bytes, ...], with_spans: bool = False
 ) -> tuple[int, list[tuple[object, ...] | bytes]] | None: ...

@@ -113,3 +113,56 @@ def _time_ms(row: tuple[Any, ...], fallback_ms: int) -> int:
 
 def _hashable(value: Any) -> Any:
     return orjson.dumps(value) if isinstance(value, dict | list) else value
+
+
+TimeOrder = Callable[[int, bool], Any]
+"""Where an event's own time sorts, given the time and whether descending (the engine's sort key)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FirstInTimeOrder:
+    """For a query that sorts every record by its own time and keeps the first `bound`: the records of a
+    file that can be among them. Each record's time is read without parsing it (as `make_event` finds
+    it); only the records whose time sorts among the file's first `bound`, ties kept, are parsed."""
+
+    bound: int
+    descending: bool
+    order: TimeOrder
+
+    def records(
+        self, content: bytes, hints: LayoutHints
+    ) -> tuple[int, list[tuple[int, dict[str, Any]]]] | None:
+        """For exactly `{"Records": [{...}, ...]}`: how many records it holds and the (ordinal, record) of
+        each that can sort first; None for any other text, a record the parser refuses, or without the
+        C module."""
+        if record_values is None:
+            return None
+        walked = record_values(content, tuple(key.encode() for key in TIME_KEYS), True)
+        if walked is None:
+            return None
+        count, rows = walked
+        fallback_ms = hints.delivered_ms or 0
+        keys = []
+        parsed: dict[int, dict[str, Any]] = {}
+        for ordinal, row in enumerate(rows):
+            if type(row) is bytes:
+                try:
+                    record = orjson.loads(row)
+                except orjson.JSONDecodeError:
+                    return None
+                parsed[ordinal] = record
+                row = (0, 0, *(record.get(key) for key in TIME_KEYS))
+            keys.append(self.order(_time_ms(row[2:], fallback_ms), self.descending))
+        if len(keys) > self.bound:
+            last = sorted(keys)[self.bound - 1]
+            chosen = [ordinal for ordinal, key in enumerate(keys) if key <= last]
+        else:
+            chosen = list(range(len(keys)))
+        try:
+            for ordinal in chosen:
+                if ordinal not in parsed:
+                    start, end = rows[ordinal][:2]
+                    parsed[ordinal] = orjson.loads(content[start:end])
+        except orjson.JSONDecodeError:
+            return None
+        return count, [(ordinal, parsed[ordinal]) for ordinal in chosen]

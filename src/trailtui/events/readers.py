@@ -40,7 +40,7 @@ import orjson
 
 from trailtui.events.layout import STDIN, LayoutHints, expand_paths, is_digest, layout_hints
 from trailtui.events.model import Event
-from trailtui.events.projection import Projection
+from trailtui.events.projection import FirstInTimeOrder, Projection
 from trailtui.events.screen import ContentScreen
 from trailtui.events.streaming import GZIP_MAGIC, NOT_PARSED, ArraySplitter, ContentChunks, Element, Read
 from trailtui.events.timestamps import parse_event_time
@@ -68,7 +68,7 @@ _MISSING = object()
 
 Admit = Callable[[dict[str, Any]], bool]
 """A query's cheap test on a raw record: False means no step of the query could keep it."""
-Shortcuts = tuple[ContentScreen | None, Projection | None]
+Shortcuts = tuple[ContentScreen | None, Projection | None, FirstInTimeOrder | None]
 """What lets a whole file be read without parsing every record (see `read_path_parts`)."""
 
 
@@ -196,6 +196,7 @@ def read_path_parts(
     *,
     screen: ContentScreen | None = None,
     project: Projection | None = None,
+    first_in_time: FirstInTimeOrder | None = None,
     stream_from: int = STREAM_FROM_BYTES,
     part_events: int = PART_EVENTS,
 ) -> Generator[FileReading, None, None]:
@@ -219,7 +220,9 @@ def read_path_parts(
         return
     try:
         with _opened(path, stdin) as (read, size):
-            yield from _read_parts(path, read, size, admit, (screen, project), stream_from, part_events)
+            yield from _read_parts(
+                path, read, size, admit, (screen, project, first_in_time), stream_from, part_events
+            )
     except OSError as error:
         yield FileReading(path, skipped_file_reason=f"cannot read: {error.strerror or error}")
 
@@ -249,7 +252,9 @@ def read_bytes(
 ) -> FileReading:
     """Events from the bytes of one file, whatever its format (`admit` as for `read_path`)."""
     reader = _BytesReader(data)
-    return _joined(_read_parts(path, reader.read, len(data), admit, (None, None), stream_from, PART_EVENTS))
+    return _joined(
+        _read_parts(path, reader.read, len(data), admit, (None, None, None), stream_from, PART_EVENTS)
+    )
 
 
 class _BytesReader:
@@ -430,11 +435,20 @@ def _read_whole(
         reading.skipped_file_reason = "not CloudTrail (not JSON)"
         return
     reading.hints = layout_hints(reading.path)
-    screen, project = shortcuts
+    screen, project, first_in_time = shortcuts
     if project is not None and problem is None and reading.hints.account:
         projected = project.rows(body)
         if projected is not None:
             reading.rows = projected[1]
+            return
+    if first_in_time is not None and problem is None and reading.hints.account:
+        first = first_in_time.records(body, reading.hints)
+        if first is not None:
+            count, records = first
+            reading.events = [
+                make_event(record, reading.path, ordinal, reading.hints) for ordinal, record in records
+            ]
+            reading.unparsed = count - len(records)
             return
     if screen is not None and problem is None:
         if _read_listed_records(body, reading, admit, screen):

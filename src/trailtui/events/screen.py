@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 RecordSpans = Callable[[bytes, tuple[tuple[bytes, ...], ...]], tuple[int, list[tuple[int, int, int]]] | None]
-RecordValues = Callable[[bytes, tuple[bytes, ...]], tuple[int, list[Any]] | None]
+RecordValues = Callable[..., tuple[int, list[Any]] | None]
 record_spans: RecordSpans | None
 record_values: RecordValues | None
 try:

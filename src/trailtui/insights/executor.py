@@ -250,6 +250,21 @@ def output_limit(query: ast.Query, api_limit: int | None) -> int:
     return min(query_limits[-1], api_limit) if api_limit else query_limits[-1]
 
 
+def time_sorted_bound(query: ast.Query, plan: Plan) -> tuple[int, bool] | None:
+    """For a query that keeps every record up to a `sort` on the event's own time and then at most N
+    rows (only `fields` and `display` before it): N and whether the sort is descending. Each file can
+    then give only its N records that sort first (and their ties): no other can reach the answer."""
+    barrier = plan.barrier
+    if not isinstance(barrier, SortStep) or barrier.bound is None or barrier.by_event_time is None:
+        return None
+    for command in query.commands:
+        if isinstance(command, ast.Sort):
+            return barrier.bound, barrier.by_event_time
+        if not isinstance(command, ast.Fields | ast.Display):
+            return None
+    return None
+
+
 def row_bound(following: Iterable[ast.Command], limit: int) -> int | None:
     """How many ordered rows can matter, given the commands after a barrier; None if all can."""
     for command in following:

@@ -188,16 +188,13 @@ def sort_key_function(keys: tuple[ast.SortKey, ...], scope: Scope) -> Callable[[
         (scope.getter(key.field.name), key.descending, _is_event_time(key.field.name, scope)) for key in keys
     ]
     timestamp_keys: dict[int, tuple[Any, ...]] = {}
-    low, high = FORMATTED_MS_RANGE
 
     def key_of(record: Record) -> OrderKey:
         parts: list[Any] = []
         for read, descending, event_time in readers:
             value = read(record)
             if event_time:
-                moment = int(value)
-                rank = 0 if low <= moment <= high else 1
-                parts.append((0, (-rank, -moment) if descending else (rank, moment)))
+                parts.append((0, event_time_order(int(value), descending)))
             elif value is None or isinstance(value, dict | list):
                 parts.append(MISSING_LAST)
             elif type(value) is Timestamp:
@@ -213,6 +210,12 @@ def sort_key_function(keys: tuple[ast.SortKey, ...], scope: Scope) -> Callable[[
         return tuple(parts)
 
     return key_of
+
+
+def event_time_order(moment: int, descending: bool) -> tuple[int, int]:
+    """Where an event's own time sorts (see `sort_key_function`): smaller comes first."""
+    rank = 0 if FORMATTED_MS_RANGE[0] <= moment <= FORMATTED_MS_RANGE[1] else 1
+    return (-rank, -moment) if descending else (rank, moment)
 
 
 def _is_event_time(name: str, scope: Scope) -> bool:
@@ -466,6 +469,10 @@ class SortStep:
     def __init__(self, command: ast.Sort, scope: Scope, bound: int | None) -> None:
         self.key_of = sort_key_function(command.keys, scope)
         self.bound = bound
+        (first, *others) = command.keys
+        alone = not others and _is_event_time(first.field.name, scope)
+        self.by_event_time = first.descending if alone else None
+        """For a sort on the event's own time alone: whether descending (else None)."""
 
     def new_state(self) -> RowBuffer:
         return RowBuffer(self.bound)
