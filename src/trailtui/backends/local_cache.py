@@ -42,6 +42,7 @@ from threading import Event as Flag
 from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
+from isal import isal_zlib
 
 from trailtui.backends.base import InputReport
 from trailtui.backends.local_scan import (
@@ -469,7 +470,7 @@ class SessionCache:
         for row in rows:
             block = bisect_right(block_starts, row) - 1
             if block != decoded_block:
-                messages = _split_block(zlib.decompress(blocks[block]))
+                messages = _split_block(isal_zlib.decompress(blocks[block]))
                 decoded_block = block
             message = messages[row - block_starts[block]]
             explicit = row in explicit_rows
