@@ -35,7 +35,6 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from threading import Event as Flag
@@ -970,6 +969,8 @@ def build_cache(
                 return None
             add(build_part(chunk))
     else:
+        from concurrent.futures import ProcessPoolExecutor  # as in local_scan: only a build starts workers
+
         with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=worker_context()) as pool:
             futures = [pool.submit(build_part, chunk) for chunk in chunks]
             for future in futures:

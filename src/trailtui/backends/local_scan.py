@@ -8,17 +8,15 @@ it saves. Memory grows with groups and kept rows, never with the events scanned.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from multiprocessing import forkserver
 from threading import Event as Flag
+from typing import TYPE_CHECKING
 
 from trailtui.backends.base import InputReport, ScanProgress
 from trailtui.collection import cyclic_collection_paused
@@ -31,6 +29,10 @@ from trailtui.insights.pushdown import FieldTest, admit_test, content_screen, fi
 from trailtui.insights.results import ScanStatistics
 from trailtui.insights.steps import event_time_order
 from trailtui.insights.weighted import projected_read, time_buckets
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
 
 PARALLEL_THRESHOLD_BYTES = 4 * 1024 * 1024
 CHUNK_BYTES = 8 * 1024 * 1024
@@ -273,6 +275,8 @@ class QueryScan:
         chunk_bytes = max(
             MIN_CHUNK_BYTES, min(CHUNK_BYTES, self.progress.bytes_total // (workers * CHUNKS_PER_WORKER))
         )
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # see worker_context
+
         with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
             # Only `order` and `pending` refer to a future, and a finished one leaves both: a future keeps
             # its result, so a list of every future would keep every chunk's partial until the end.
@@ -327,12 +331,17 @@ def _collect(
 
 
 @lru_cache(maxsize=1)
-def worker_context() -> multiprocessing.context.BaseContext:
+def worker_context() -> BaseContext:
     """Workers fork from a server that has imported the scanner once, so each starts ready to read.
 
     The server starts here, with a real stderr: inside the console, Textual's stand-in for sys.stderr
     has the descriptor -1, which the resource tracker would pass on (and starting workers would fail).
     """
+    # Imported here, not at the top: a process that answers from the session cache never starts workers,
+    # and these imports are ~12 ms of its ~0.3 s.
+    import multiprocessing
+    from multiprocessing import forkserver
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     with _stderr_with_a_descriptor():
