@@ -49,19 +49,13 @@ class Projection:
     def rows(self, content: bytes) -> tuple[int, list[tuple[Any, ...]]] | None:
         """For exactly `{"Records": [{...}, ...]}`: how many records it holds and each one's values of
         `keys`; None for any other text, a record the parser refuses, or without the C module."""
-        if record_values is None:
-            return None
-        walked = record_values(content, self._encoded)
+        walked = _walk(content, self._encoded)
         if walked is None:
             return None
         count, rows = walked
         for index, row in enumerate(rows):
-            if type(row) is bytes:
-                try:
-                    record = orjson.loads(row)
-                except orjson.JSONDecodeError:
-                    return None
-                rows[index] = tuple(_hashable(record.get(key, ABSENT)) for key in self.keys)
+            if type(row) is dict:
+                rows[index] = tuple(_hashable(row.get(key, ABSENT)) for key in self.keys)
         return count, rows
 
     def stand_ins(
@@ -103,6 +97,24 @@ class Projection:
         }
 
 
+def _walk(content: bytes, keys: tuple[bytes, ...], with_spans: bool = False) -> tuple[int, list[Any]] | None:
+    """`record_values`, with each record only the parser can judge parsed in its place (a dict); None
+    where it gives none, where such a record does not parse, or without the C module."""
+    if record_values is None:
+        return None
+    walked = record_values(content, keys, with_spans)
+    if walked is None:
+        return None
+    count, rows = walked
+    for index, row in enumerate(rows):
+        if type(row) is bytes:
+            try:
+                rows[index] = orjson.loads(row)
+            except orjson.JSONDecodeError:
+                return None
+    return count, rows
+
+
 def _time_ms(row: tuple[Any, ...], fallback_ms: int) -> int:
     """The time `make_event` gives a record whose time members are the row's first two values."""
     timestamp_ms = parse_event_time(row[0])
@@ -135,9 +147,7 @@ class FirstInTimeOrder:
         """For exactly `{"Records": [{...}, ...]}`: how many records it holds and the (ordinal, record) of
         each that can sort first; None for any other text, a record the parser refuses, or without the
         C module."""
-        if record_values is None:
-            return None
-        walked = record_values(content, tuple(key.encode() for key in TIME_KEYS), True)
+        walked = _walk(content, tuple(key.encode() for key in TIME_KEYS), with_spans=True)
         if walked is None:
             return None
         count, rows = walked
@@ -145,13 +155,9 @@ class FirstInTimeOrder:
         keys = []
         parsed: dict[int, dict[str, Any]] = {}
         for ordinal, row in enumerate(rows):
-            if type(row) is bytes:
-                try:
-                    record = orjson.loads(row)
-                except orjson.JSONDecodeError:
-                    return None
-                parsed[ordinal] = record
-                row = (0, 0, *(record.get(key) for key in TIME_KEYS))
+            if type(row) is dict:
+                parsed[ordinal] = row
+                row = (0, 0, *(row.get(key) for key in TIME_KEYS))
             keys.append(self.order(_time_ms(row[2:], fallback_ms), self.descending))
         if len(keys) > self.bound:
             last = sorted(keys)[self.bound - 1]
