@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from trailtui.backends.base import InputReport, ScanProgress
 from trailtui.collection import cyclic_collection_paused
 from trailtui.events.layout import STDIN, expand_paths
-from trailtui.events.projection import FirstInTimeOrder, Projection, TimeBuckets
+from trailtui.events.projection import FirstInTimeOrder, Projection
 from trailtui.events.readers import Admit, FileReading, read_path_parts
 from trailtui.events.screen import ContentScreen
 from trailtui.insights import ast, executor
@@ -65,35 +65,31 @@ def scan_readings(
     readings: Iterable[FileReading],
     options: executor.RunOptions,
     projection: Projection | None = None,
-    buckets: TimeBuckets | None = None,
     first_in_time: FirstInTimeOrder | None = None,
 ) -> ChunkResult:
     """Run the streaming part of a query over readings, one file at a time (the query planned once);
     readings of projected rows (see `file_projection`) run once per distinct row. With `first_in_time`,
     the records a reading left unparsed reached the sort too (nothing before it drops a record)."""
     scanner = executor.Scanner(compiled, options)
+    statistics = scanner.statistics
     result = ChunkResult(partial=scanner.partial())
     for reading in readings:
-        if reading.rows is not None and projection is not None:
-            scanner.statistics.content_read += reading.content_size
-            scanner.statistics.records_read += reading.event_count
-            average = reading.content_size // max(1, reading.event_count)
-            scanner.feed_weighted(projection.stand_ins(reading.rows, reading.hints, buckets), average)
-            _account(result, reading)
-            continue
+        _account(result, reading)
         if reading.screened_out:
-            scanner.statistics.bytes_screened_out += reading.content_size
-            _account(result, reading)
+            statistics.bytes_screened_out += reading.content_size
             continue
-        scanner.statistics.content_read += reading.content_size
-        scanner.statistics.records_read += reading.event_count
+        statistics.content_read += reading.content_size
+        statistics.records_read += reading.event_count
         average = reading.content_size // max(1, reading.event_count)
+        if reading.rows is not None:
+            assert projection is not None  # rows come only from a projection
+            scanner.feed_weighted(projection.stand_ins(reading.rows, reading.hints), average)
+            continue
         scanner.feed(reading.events, event_size=average)
         if reading.passed_over or reading.unparsed:
-            _count_passed_over(scanner.statistics, reading, options, average)
+            _count_passed_over(statistics, reading, options, average)
         if first_in_time is not None:
-            scanner.statistics.records_matched += reading.unparsed
-        _account(result, reading)
+            statistics.records_matched += reading.unparsed
     result.partial = scanner.partial()
     return result
 
@@ -161,15 +157,22 @@ def file_screen(query: str, options: executor.RunOptions) -> ContentScreen | Non
 
 
 @lru_cache(maxsize=8)
+def _plan(query: str, options: executor.RunOptions) -> executor.Plan:
+    return executor.Plan(_compiled(query).query, options)
+
+
+@lru_cache(maxsize=8)
 def file_projection(query: str, options: executor.RunOptions) -> Projection | None:
     """The record members a query reads, when it reads nothing else and can run once per distinct
     combination of them (`weighted.projected_read`); only without a time range (so every record is in
     it) and when no screen applies (a screen parses far fewer records)."""
     if options.start_ms is not None or options.end_ms is not None or file_screen(query, options) is not None:
         return None
-    compiled = _compiled(query)
-    read = projected_read(compiled.query, executor.Plan(compiled.query, options).barrier)
-    return None if read is None else Projection(read.keys, with_time=read.bin_call is not None)
+    read = projected_read(_compiled(query).query, _plan(query, options).barrier)
+    if read is None:
+        return None
+    buckets = None if read.bin_call is None else time_buckets(read.bin_call, options.context)
+    return Projection(read.keys, buckets)
 
 
 @lru_cache(maxsize=8)
@@ -178,19 +181,11 @@ def first_in_time_order(query: str, options: executor.RunOptions) -> FirstInTime
     file's records that can be among them; only without a time range (every record is in it)."""
     if options.start_ms is not None or options.end_ms is not None:
         return None
-    compiled = _compiled(query)
-    sorted_bound = executor.time_sorted_bound(compiled.query, executor.Plan(compiled.query, options))
+    sorted_bound = executor.time_sorted_bound(_compiled(query).query, _plan(query, options))
     if sorted_bound is None:
         return None
     bound, descending = sorted_bound
     return FirstInTimeOrder(bound, descending, event_time_order)
-
-
-@lru_cache(maxsize=8)
-def _time_buckets(query: str, options: executor.RunOptions) -> TimeBuckets | None:
-    compiled = _compiled(query)
-    read = projected_read(compiled.query, executor.Plan(compiled.query, options).barrier)
-    return None if read is None or read.bin_call is None else time_buckets(read.bin_call, options.context)
 
 
 def scan_files(query: str, paths: Sequence[str], options: executor.RunOptions) -> ChunkResult:
@@ -213,8 +208,7 @@ def scan_files(query: str, paths: Sequence[str], options: executor.RunOptions) -
                 path, admit=admit, screen=screen, project=projection, first_in_time=first_in_time
             )
         )
-        buckets = _time_buckets(query, options)
-        return scan_readings(_compiled(query), readings, options, projection, buckets, first_in_time)
+        return scan_readings(_compiled(query), readings, options, projection, first_in_time)
 
 
 def chunk_files(files: Sequence[InputFile], chunk_bytes: int = CHUNK_BYTES) -> Iterator[list[InputFile]]:

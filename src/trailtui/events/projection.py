@@ -20,29 +20,30 @@ import orjson
 from trailtui.events.layout import LayoutHints
 from trailtui.events.model import Event
 from trailtui.events.screen import record_values
-from trailtui.events.timestamps import parse_event_time
+from trailtui.events.timestamps import record_time_ms
 
 ABSENT = ...
 """The value of a key a record does not have (JSON has no such value, so it cannot be confused)."""
 
 
 TIME_KEYS = ("eventTime", "@timestamp")
-"""The members an event's time comes from (see `readers.make_event`)."""
+"""The members an event's time comes from (`timestamps.record_time_ms`)."""
 TimeBuckets = Callable[[list[int]], dict[int, int] | None]
 
 
 @dataclass(frozen=True, slots=True)
 class Projection:
-    """The top-level keys whose values a query needs from each record, and whether it needs the time."""
+    """The top-level keys whose values a query needs from each record; with `buckets`, also the time,
+    which the query reads only through one `bin` (`buckets` gives the bin of each of some times)."""
 
     fields: tuple[str, ...]
-    with_time: bool = False
+    buckets: TimeBuckets | None = field(default=None, compare=False)
     keys: tuple[str, ...] = field(init=False)
     """What is read: `fields`, after the time members when the time is needed."""
     _encoded: tuple[bytes, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        keys = tuple(dict.fromkeys((*TIME_KEYS, *self.fields) if self.with_time else self.fields))
+        keys = tuple(dict.fromkeys((*TIME_KEYS, *self.fields) if self.buckets else self.fields))
         object.__setattr__(self, "keys", keys)
         object.__setattr__(self, "_encoded", tuple(key.encode() for key in keys))
 
@@ -58,23 +59,20 @@ class Projection:
                 rows[index] = tuple(_hashable(row.get(key, ABSENT)) for key in self.keys)
         return count, rows
 
-    def stand_ins(
-        self, rows: list[tuple[Any, ...]], hints: LayoutHints, buckets: TimeBuckets | None = None
-    ) -> list[tuple[Event, int]]:
+    def stand_ins(self, rows: list[tuple[Any, ...]], hints: LayoutHints) -> list[tuple[Event, int]]:
         """One event per distinct row, holding just its members, and how many records share it, in order
-        of first appearance; no source, no @message. The time is the event's own (as `make_event` finds
-        it); with `buckets` (the query reads the time only through one `bin`), rows that differ only in
-        their time members and share a bucket are one, timed at the bucket."""
+        of first appearance; no source, no @message. The time is the event's own (as the readers find
+        it); rows that differ only in their time members and share a bin are one, timed at the bin
+        (unless the query also reads a time member as a field)."""
         account = hints.account or "unknown"
         counts = Counter(rows)
-        if not self.with_time:
+        if self.buckets is None:
             return [
                 (Event(self._record(row), 0, "", 0, account, ""), weight) for row, weight in counts.items()
             ]
-        fallback_ms = hints.delivered_ms or 0
-        times = {row: _time_ms(row, fallback_ms) for row in counts}
-        folding = buckets is not None and not set(TIME_KEYS) & set(self.fields)
-        bucket_of = buckets(list(times.values())) if folding and buckets is not None else None
+        times = {row: record_time_ms(row[0], row[1], hints.delivered_ms) for row in counts}
+        folds = set(TIME_KEYS).isdisjoint(self.fields)
+        bucket_of = self.buckets(list(times.values())) if folds else None
         if bucket_of is None:
             return [
                 (Event(self._record(row), times[row], "", 0, account, ""), n) for row, n in counts.items()
@@ -115,14 +113,6 @@ def _walk(content: bytes, keys: tuple[bytes, ...], with_spans: bool = False) -> 
     return count, rows
 
 
-def _time_ms(row: tuple[Any, ...], fallback_ms: int) -> int:
-    """The time `make_event` gives a record whose time members are the row's first two values."""
-    timestamp_ms = parse_event_time(row[0])
-    if timestamp_ms is None:
-        timestamp_ms = parse_event_time(row[1]) or fallback_ms
-    return timestamp_ms
-
-
 def _hashable(value: Any) -> Any:
     return orjson.dumps(value) if isinstance(value, dict | list) else value
 
@@ -151,14 +141,15 @@ class FirstInTimeOrder:
         if walked is None:
             return None
         count, rows = walked
-        fallback_ms = hints.delivered_ms or 0
         keys = []
         parsed: dict[int, dict[str, Any]] = {}
         for ordinal, row in enumerate(rows):
             if type(row) is dict:
                 parsed[ordinal] = row
-                row = (0, 0, *(row.get(key) for key in TIME_KEYS))
-            keys.append(self.order(_time_ms(row[2:], fallback_ms), self.descending))
+                moment = record_time_ms(row.get(TIME_KEYS[0]), row.get(TIME_KEYS[1]), hints.delivered_ms)
+            else:  # start, end, then the TIME_KEYS values
+                moment = record_time_ms(row[2], row[3], hints.delivered_ms)
+            keys.append(self.order(moment, self.descending))
         if len(keys) > self.bound:
             last = sorted(keys)[self.bound - 1]
             chosen = [ordinal for ordinal, key in enumerate(keys) if key <= last]

@@ -43,7 +43,7 @@ from trailtui.events.model import Event
 from trailtui.events.projection import FirstInTimeOrder, Projection
 from trailtui.events.screen import ContentScreen
 from trailtui.events.streaming import GZIP_MAGIC, NOT_PARSED, ArraySplitter, ContentChunks, Element, Read
-from trailtui.events.timestamps import parse_event_time
+from trailtui.events.timestamps import parse_event_time, record_time_ms
 
 MIB = 1024 * 1024
 STREAM_FROM_BYTES = 32 * MIB
@@ -117,7 +117,7 @@ class FileReading:
         hinted = self.hints.account
         return [
             (
-                _timestamp_ms(record, self.hints),
+                record_time_ms(record.get("eventTime"), record.get("@timestamp"), self.hints.delivered_ms),
                 hinted or _text(record.get("recipientAccountId")) or "unknown",
             )
             for record in self.passed_over
@@ -435,56 +435,58 @@ def _read_whole(
         reading.skipped_file_reason = "not CloudTrail (not JSON)"
         return
     reading.hints = layout_hints(reading.path)
-    screen, project, first_in_time = shortcuts
-    if project is not None and problem is None and reading.hints.account:
-        projected = project.rows(body)
-        if projected is not None:
-            reading.rows = projected[1]
-            return
-    if first_in_time is not None and problem is None and reading.hints.account:
-        first = first_in_time.records(body, reading.hints)
-        if first is not None:
-            count, records = first
-            reading.events = [
-                make_event(record, reading.path, ordinal, reading.hints) for ordinal, record in records
-            ]
-            reading.unparsed = count - len(records)
-            return
-    if screen is not None and problem is None:
-        if _read_listed_records(body, reading, admit, screen):
-            return
-        if not screen.may_match(body):
-            reading.screened_out = True
-            return
+    if problem is None and _read_by_shortcut(body, reading, admit, shortcuts):
+        return
     _parse_content(body, reading, reading.hints, admit)
 
 
-def _read_listed_records(
-    body: bytes, reading: FileReading, admit: Admit | None, screen: ContentScreen
-) -> bool:
-    """Parse only the records a by-record screen lists, counting the others; False when it cannot be used.
+def _read_by_shortcut(body: bytes, reading: FileReading, admit: Admit | None, shortcuts: Shortcuts) -> bool:
+    """Read a sound file without parsing every record when a shortcut applies; False when none does.
 
-    Only where the skipped records' statistics need nothing from them: an S3-layout file names the
-    account of every record in it, and a by-record screen is one for a query without a time range. A
-    listed record that does not parse sends the whole file to the full reader, which reports it.
+    Record by record (projected rows, the first records in time order, the records a by-record screen
+    lists; the others only counted) only in the S3 layout, whose file name gives every record's account,
+    so the records left unparsed need nothing more for the statistics. Any of them gives way to the full
+    reader where its C pass finds the text unsound or a record it picked does not parse.
     """
-    if not (screen.by_record and reading.hints.account):
-        return False
+    screen, project, first_in_time = shortcuts
+    if reading.hints.account:
+        if project is not None and (projected := project.rows(body)) is not None:
+            reading.rows = projected[1]
+            return True
+        if first_in_time is not None and (first := first_in_time.records(body, reading.hints)) is not None:
+            _add_picked(first, reading, None)
+            return True
+        if screen is not None and screen.by_record and (listed := _listed_records(body, screen)) is not None:
+            _add_picked(listed, reading, admit)
+            return True
+    if screen is not None and not screen.may_match(body):
+        reading.screened_out = True
+        return True
+    return False
+
+
+def _listed_records(body: bytes, screen: ContentScreen) -> tuple[int, list[tuple[int, Any]]] | None:
+    """The records a screen lists, parsed, with the count of all; None when they cannot be had so."""
     listed = screen.listed_records(body)
     if listed is None:
-        return False
+        return None
     count, spans = listed
     try:
-        records = [(ordinal, orjson.loads(body[start:end])) for ordinal, start, end in spans]
+        return count, [(ordinal, orjson.loads(body[start:end])) for ordinal, start, end in spans]
     except orjson.JSONDecodeError:
-        return False
+        return None
+
+
+def _add_picked(picked: tuple[int, list[tuple[int, Any]]], reading: FileReading, admit: Admit | None) -> None:
+    """The records a shortcut parsed become events (or `passed_over` where `admit` turns them away), each
+    with its ordinal in the file; the rest of the file's records are counted as `unparsed`."""
+    count, records = picked
     for ordinal, record in records:
         if admit is not None and not admit(record):
             reading.passed_over.append(record)
         else:
             reading.events.append(make_event(record, reading.path, ordinal, reading.hints))
     reading.unparsed = count - len(records)
-    return True
 
 
 def _read_streamed(pieces: Iterator[bytes], stream: _Stream, admit: Admit | None) -> Iterator[FileReading]:
@@ -861,19 +863,10 @@ def make_event(
     record: dict[str, Any], source: str, ordinal: int, hints: LayoutHints, message: str | None = None
 ) -> Event:
     """An Event with CloudWatch's system fields for one CloudTrail record (see the module doc for time)."""
-    timestamp_ms = parse_event_time(record.get("eventTime"))
-    if timestamp_ms is None:
-        timestamp_ms = parse_event_time(record.get("@timestamp")) or hints.delivered_ms or 0
+    timestamp_ms = record_time_ms(record.get("eventTime"), record.get("@timestamp"), hints.delivered_ms)
     account = hints.account or _text(record.get("recipientAccountId")) or "unknown"
     region = _text(record.get("awsRegion")) or hints.region or "unknown"
     return Event(record, timestamp_ms, source, ordinal, account, region, message)
-
-
-def _timestamp_ms(record: dict[str, Any], hints: LayoutHints) -> int:
-    timestamp_ms = parse_event_time(record.get("eventTime"))
-    if timestamp_ms is None:
-        timestamp_ms = parse_event_time(record.get("@timestamp")) or hints.delivered_ms or 0
-    return timestamp_ms
 
 
 def _text(value: Any) -> str | None:

@@ -19,6 +19,15 @@ _minute_cache: dict[str, int | None] = {}
 _SECOND_DIGITS = frozenset("0123456789")
 
 
+def record_time_ms(event_time: object, logstash_time: object, fallback_ms: int | None) -> int:
+    """An event's time as every reader gives it: its `eventTime`, else its own `@timestamp` (Logstash
+    exports), else `fallback_ms` (its file's delivery time), else 0."""
+    timestamp_ms = parse_event_time(event_time)
+    if timestamp_ms is None:
+        timestamp_ms = parse_event_time(logstash_time) or fallback_ms or 0
+    return timestamp_ms
+
+
 def parse_event_time(text: object) -> int | None:
     """Epoch milliseconds for an event time string, or None when it is not a timestamp."""
     if type(text) is str and len(text) == 20 and text[19] == "Z" and text[16] == ":":
